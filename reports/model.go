@@ -1,0 +1,146 @@
+// Package reports holds the one results model of a conformance run and the
+// writers that render it (results.json, junit.xml, cucumber.json,
+// report.html, summary.md, transcript.har and the terminal summary).
+//
+// It sits at the end of the data flow: the suite in steps/ fills a Run, and
+// writers here turn it into files. It knows nothing of steps, mockidp or
+// reference, and it never sees a secret in clear: callers redact exchanges
+// at capture, and Run.Redact is a second line of defence before writing.
+package reports
+
+import (
+	"net/http"
+	"time"
+)
+
+// SchemaVersion is the version of the results.json schema written by this
+// package. It changes its major part when a field is removed or changes
+// meaning; fields may be added within a major version.
+const SchemaVersion = "1.0"
+
+// Status is the outcome of a scenario or step.
+type Status string
+
+// The four outcomes. Fail means the target behaved wrongly; Error means the
+// harness itself broke (a bug, a bad configuration, an unreachable network);
+// Skip means the check did not run, with a Reason saying why.
+const (
+	StatusPass  Status = "pass"
+	StatusFail  Status = "fail"
+	StatusError Status = "error"
+	StatusSkip  Status = "skip"
+)
+
+// Run is one execution of the suite against one target. It is the source of
+// truth that results.json serialises; every other format is derived from it.
+type Run struct {
+	SchemaVersion  string    `json:"schemaVersion"`
+	Tool           Tool      `json:"tool"`
+	CatalogVersion string    `json:"catalogVersion"`
+	StartedAt      time.Time `json:"startedAt"`
+	FinishedAt     time.Time `json:"finishedAt"`
+	Target         Target    `json:"target"`
+	// ConfigHash is a hash of the effective configuration without secrets,
+	// so two reports can be told apart as "same settings" or not.
+	ConfigHash string    `json:"configHash"`
+	Totals     Totals    `json:"totals"`
+	Features   []Feature `json:"features"`
+}
+
+// Tool names the program that produced the run.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Target describes what was tested. It never holds a credential, not even a
+// part of one.
+type Target struct {
+	BaseURL  string `json:"baseUrl"`
+	AuthMode string `json:"authMode"`
+	Profile  string `json:"profile"`
+	// Image is the Docker image under test, when the target was started
+	// from one; empty otherwise.
+	Image string `json:"image,omitempty"`
+	// Logs is the tail of the target's own log (a container's stdout and
+	// stderr), redacted; empty when the harness could not see it.
+	Logs string `json:"logs,omitempty"`
+}
+
+// Totals counts scenarios by status. RequiredFailed counts @required
+// scenarios whose status is fail or error; it decides the exit code.
+type Totals struct {
+	Scenarios      int `json:"scenarios"`
+	Passed         int `json:"passed"`
+	Failed         int `json:"failed"`
+	Errored        int `json:"errored"`
+	Skipped        int `json:"skipped"`
+	RequiredFailed int `json:"requiredFailed"`
+}
+
+// Feature is one .feature file.
+type Feature struct {
+	Name      string     `json:"name"`
+	URI       string     `json:"uri"`
+	Tags      []string   `json:"tags,omitempty"`
+	Scenarios []Scenario `json:"scenarios"`
+}
+
+// Scenario is one scenario with its identity, tier and outcome.
+type Scenario struct {
+	// ID is the stable scenario ID from its tag, e.g. "USR-001".
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Tier is "required" or "optional".
+	Tier string `json:"tier"`
+	// Areas are the area tags without "@", e.g. ["users"].
+	Areas []string `json:"areas,omitempty"`
+	// Tags are all tags of the scenario, with "@".
+	Tags []string `json:"tags,omitempty"`
+	// SpecRefs are the spec references quoted above the scenario, e.g.
+	// "RFC 7644 §3.4.2" or an Okta documentation URL.
+	SpecRefs []string `json:"specRefs,omitempty"`
+	Line     int      `json:"line,omitempty"`
+	Status   Status   `json:"status"`
+	// Reason explains a skip or error, or summarises a failure in one line.
+	Reason     string  `json:"reason,omitempty"`
+	DurationMS float64 `json:"durationMs"`
+	Steps      []Step  `json:"steps"`
+}
+
+// Step is one Gherkin step and the HTTP exchanges it made.
+type Step struct {
+	Keyword    string     `json:"keyword"`
+	Text       string     `json:"text"`
+	Line       int        `json:"line,omitempty"`
+	Status     Status     `json:"status"`
+	Reason     string     `json:"reason,omitempty"`
+	DurationMS float64    `json:"durationMs"`
+	Failure    *Failure   `json:"failure,omitempty"`
+	Exchanges  []Exchange `json:"exchanges,omitempty"`
+}
+
+// Failure is why a step failed. Expected and Actual are filled when the
+// check compares two values; Message always is.
+type Failure struct {
+	Message  string `json:"message"`
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+}
+
+// Exchange is one HTTP request and its response, already redacted.
+// StatusCode is 0 and Error is set when no response arrived.
+type Exchange struct {
+	StartedAt       time.Time   `json:"startedAt"`
+	DurationMS      float64     `json:"durationMs"`
+	Method          string      `json:"method"`
+	URL             string      `json:"url"`
+	RequestHeaders  http.Header `json:"requestHeaders,omitempty"`
+	RequestBody     string      `json:"requestBody,omitempty"`
+	StatusCode      int         `json:"statusCode"`
+	ResponseHeaders http.Header `json:"responseHeaders,omitempty"`
+	ResponseBody    string      `json:"responseBody,omitempty"`
+	// Truncated is true when a body was cut to keep the report small.
+	Truncated bool   `json:"truncated,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
