@@ -1,0 +1,560 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go driver "sqlite": CGO_ENABLED=0 builds work
+)
+
+// Options tune an SQLite store.
+type Options struct {
+	// AllowDuplicateUserNames disables the userName uniqueness check; it
+	// exists only for the reference server's "no-uniqueness" fault.
+	AllowDuplicateUserNames bool
+}
+
+// SQLite is the Store on modernc.org/sqlite. A file path gives a durable
+// database in WAL mode (synchronous=FULL: every acknowledged write survives
+// a process crash and a power loss); ":memory:" keeps everything in one
+// connection's memory.
+type SQLite struct {
+	db   *sql.DB
+	opts Options
+}
+
+var _ Store = (*SQLite)(nil)
+
+// The user_name column is declared COLLATE NOCASE so that the plain
+// `user_name = ?` uses its index (library-notes §2.6 (f)); NOCASE folds ASCII
+// only. Uniqueness is checked inside the IMMEDIATE write transaction (writers
+// are serialised), which lets the no-uniqueness fault switch it off without
+// touching the schema of a durable database.
+const schemaSQL = `
+CREATE TABLE IF NOT EXISTS users (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           TEXT NOT NULL UNIQUE,
+  user_name    TEXT NOT NULL COLLATE NOCASE,
+  external_id  TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+  active       INTEGER NOT NULL,
+  doc          TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  modified     TEXT NOT NULL,
+  version      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_user_name ON users(user_name);
+CREATE INDEX IF NOT EXISTS users_external_id ON users(external_id);
+CREATE INDEX IF NOT EXISTS users_display_name ON users(display_name);
+CREATE TABLE IF NOT EXISTS groups (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL COLLATE NOCASE,
+  external_id  TEXT NOT NULL DEFAULT '',
+  doc          TEXT NOT NULL,
+  created      TEXT NOT NULL,
+  modified     TEXT NOT NULL,
+  version      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS groups_display_name ON groups(display_name);
+CREATE INDEX IF NOT EXISTS groups_external_id ON groups(external_id);
+CREATE TABLE IF NOT EXISTS tokens (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id         TEXT NOT NULL UNIQUE,
+  label      TEXT NOT NULL,
+  hash       BLOB NOT NULL UNIQUE,
+  created    TEXT NOT NULL,
+  revoked_at TEXT
+);
+`
+
+// OpenSQLite opens (creating if needed) the database at path, or an
+// in-memory one for ":memory:" or "", and applies the schema.
+func OpenSQLite(path string, opts Options) (*SQLite, error) {
+	var dsn string
+	memory := path == "" || path == ":memory:"
+	if memory {
+		dsn = ":memory:?_txlock=immediate"
+	} else {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Set("_txlock", "immediate")
+		dsn = "file:" + path + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
+	if memory {
+		// :memory: is per connection (library-notes §2.6): keep exactly one, forever.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+	}
+	if _, err := db.Exec(schemaSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create schema in %q: %w", path, err)
+	}
+	return &SQLite{db: db, opts: opts}, nil
+}
+
+// DB exposes the database handle for tests (query plans) only.
+func (s *SQLite) DB() *sql.DB { return s.db }
+
+// Close closes the database; a WAL database is checkpointed by SQLite.
+func (s *SQLite) Close() error { return s.db.Close() }
+
+const timeFmt = time.RFC3339Nano
+
+func ts(t time.Time) string { return t.UTC().Format(timeFmt) }
+
+func parseTS(v string) time.Time {
+	t, _ := time.Parse(timeFmt, v)
+	return t
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *SQLite) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (s *SQLite) checkUnique(ctx context.Context, tx *sql.Tx, userName, id string) error {
+	if s.opts.AllowDuplicateUserNames {
+		return nil
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE user_name = ? AND id <> ? LIMIT 1`, userName, id).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("check userName: %w", err)
+	default:
+		return ErrConflict
+	}
+}
+
+const insertUser = `INSERT INTO users(id, user_name, external_id, display_name, active, doc, created, modified, version) VALUES(?,?,?,?,?,?,?,?,1)`
+
+// CreateUser implements Store.
+func (s *SQLite) CreateUser(ctx context.Context, u *User) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, insertUser, u.ID, u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Created), ts(u.Modified)); err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		u.Version = 1
+		return nil
+	})
+}
+
+// BulkCreateUsers implements Store.
+func (s *SQLite) BulkCreateUsers(ctx context.Context, us []User) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, insertUser)
+		if err != nil {
+			return fmt.Errorf("prepare insert: %w", err)
+		}
+		defer st.Close()
+		for i := range us {
+			u := &us[i]
+			if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
+				return fmt.Errorf("user %q: %w", u.UserName, err)
+			}
+			if _, err := st.ExecContext(ctx, u.ID, u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Created), ts(u.Modified)); err != nil {
+				return fmt.Errorf("insert user %q: %w", u.UserName, err)
+			}
+			u.Version = 1
+		}
+		return nil
+	})
+}
+
+const userCols = `id, user_name, external_id, display_name, active, doc, created, modified, version`
+
+type scanner interface{ Scan(...any) error }
+
+func scanUser(r scanner) (User, error) {
+	var u User
+	var active int
+	var doc, created, modified string
+	if err := r.Scan(&u.ID, &u.UserName, &u.ExternalID, &u.DisplayName, &active, &doc, &created, &modified, &u.Version); err != nil {
+		return User{}, err
+	}
+	u.Active = active != 0
+	u.Doc = []byte(doc)
+	u.Created, u.Modified = parseTS(created), parseTS(modified)
+	return u, nil
+}
+
+// GetUser implements Store.
+func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("get user %q: %w", id, err)
+	}
+	return u, nil
+}
+
+// UpdateUser implements Store.
+func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
+			return err
+		}
+		var version int64
+		err := tx.QueryRowContext(ctx, `UPDATE users SET user_name=?, external_id=?, display_name=?, active=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`,
+			u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Modified), u.ID).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("update user %q: %w", u.ID, err)
+		}
+		u.Version = version
+		return nil
+	})
+}
+
+func (s *SQLite) deleteByID(ctx context.Context, table, id string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("delete from %s %q: %w", table, id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// DeleteUser implements Store.
+func (s *SQLite) DeleteUser(ctx context.Context, id string) error { return s.deleteByID(ctx, "users", id) }
+
+func (s *SQLite) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query users: %w", err)
+	}
+	return out, nil
+}
+
+// Queries used for Okta's lookups; store_test.go checks their plans use the indexes.
+const (
+	qUserByUserName    = `SELECT ` + userCols + ` FROM users WHERE user_name = ? ORDER BY seq`
+	qUserByExternalID  = `SELECT ` + userCols + ` FROM users WHERE external_id = ? ORDER BY seq`
+	qUserByDisplayName = `SELECT ` + userCols + ` FROM users WHERE display_name = ? ORDER BY seq`
+	qGroupByName       = `SELECT ` + groupCols + ` FROM groups WHERE display_name = ? ORDER BY seq`
+	qGroupByExternalID = `SELECT ` + groupCols + ` FROM groups WHERE external_id = ? ORDER BY seq`
+)
+
+// UsersByUserName implements Store.
+func (s *SQLite) UsersByUserName(ctx context.Context, name string) ([]User, error) {
+	return s.queryUsers(ctx, qUserByUserName, name)
+}
+
+// UsersByExternalID implements Store.
+func (s *SQLite) UsersByExternalID(ctx context.Context, ext string) ([]User, error) {
+	return s.queryUsers(ctx, qUserByExternalID, ext)
+}
+
+// UsersByDisplayName implements Store.
+func (s *SQLite) UsersByDisplayName(ctx context.Context, dn string) ([]User, error) {
+	return s.queryUsers(ctx, qUserByDisplayName, dn)
+}
+
+func (s *SQLite) count(ctx context.Context, table string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// ListUsers implements Store.
+func (s *SQLite) ListUsers(ctx context.Context, offset, limit int) ([]User, int, error) {
+	total, err := s.count(ctx, "users")
+	if err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 || offset >= total {
+		return nil, total, nil
+	}
+	us, err := s.queryUsers(ctx, `SELECT `+userCols+` FROM users ORDER BY seq LIMIT ? OFFSET ?`, limit, offset)
+	return us, total, err
+}
+
+// ScanUsers implements Store. Rows are read in batches by seq so that fn may
+// call the store (a single-connection :memory: store would deadlock otherwise).
+func (s *SQLite) ScanUsers(ctx context.Context, fn func(User) error) error {
+	return scanBatches(ctx, s.db, "users", userCols, scanUser, fn)
+}
+
+func scanBatches[T any](ctx context.Context, db *sql.DB, table, cols string, scan func(scanner) (T, error), fn func(T) error) error {
+	const batch = 500
+	var last int64
+	for {
+		rows, err := db.QueryContext(ctx, `SELECT seq, `+cols+` FROM `+table+` WHERE seq > ? ORDER BY seq LIMIT ?`, last, batch)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", table, err)
+		}
+		var items []T
+		for rows.Next() {
+			v, err := scan(seqScanner{rows, &last})
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("scan %s row: %w", table, err)
+			}
+			items = append(items, v)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", table, err)
+		}
+		for _, it := range items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if len(items) < batch {
+			return nil
+		}
+	}
+}
+
+// seqScanner reads the leading seq column into last before the resource columns.
+type seqScanner struct {
+	r    scanner
+	last *int64
+}
+
+func (s seqScanner) Scan(dest ...any) error {
+	return s.r.Scan(append([]any{s.last}, dest...)...)
+}
+
+const groupCols = `id, display_name, external_id, doc, created, modified, version`
+
+func scanGroup(r scanner) (Group, error) {
+	var g Group
+	var doc, created, modified string
+	if err := r.Scan(&g.ID, &g.DisplayName, &g.ExternalID, &doc, &created, &modified, &g.Version); err != nil {
+		return Group{}, err
+	}
+	g.Doc = []byte(doc)
+	g.Created, g.Modified = parseTS(created), parseTS(modified)
+	return g, nil
+}
+
+// CreateGroup implements Store.
+func (s *SQLite) CreateGroup(ctx context.Context, g *Group) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO groups(id, display_name, external_id, doc, created, modified, version) VALUES(?,?,?,?,?,?,1)`,
+			g.ID, g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Created), ts(g.Modified)); err != nil {
+			return fmt.Errorf("insert group: %w", err)
+		}
+		g.Version = 1
+		return nil
+	})
+}
+
+// GetGroup implements Store.
+func (s *SQLite) GetGroup(ctx context.Context, id string) (Group, error) {
+	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Group{}, ErrNotFound
+	}
+	if err != nil {
+		return Group{}, fmt.Errorf("get group %q: %w", id, err)
+	}
+	return g, nil
+}
+
+// UpdateGroup implements Store.
+func (s *SQLite) UpdateGroup(ctx context.Context, g *Group) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var version int64
+		err := tx.QueryRowContext(ctx, `UPDATE groups SET display_name=?, external_id=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`,
+			g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Modified), g.ID).Scan(&version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("update group %q: %w", g.ID, err)
+		}
+		g.Version = version
+		return nil
+	})
+}
+
+// DeleteGroup implements Store.
+func (s *SQLite) DeleteGroup(ctx context.Context, id string) error {
+	return s.deleteByID(ctx, "groups", id)
+}
+
+func (s *SQLite) queryGroups(ctx context.Context, q string, args ...any) ([]Group, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query groups: %w", err)
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan group: %w", err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query groups: %w", err)
+	}
+	return out, nil
+}
+
+// GroupsByDisplayName implements Store.
+func (s *SQLite) GroupsByDisplayName(ctx context.Context, dn string) ([]Group, error) {
+	return s.queryGroups(ctx, qGroupByName, dn)
+}
+
+// GroupsByExternalID implements Store.
+func (s *SQLite) GroupsByExternalID(ctx context.Context, ext string) ([]Group, error) {
+	return s.queryGroups(ctx, qGroupByExternalID, ext)
+}
+
+// ListGroups implements Store.
+func (s *SQLite) ListGroups(ctx context.Context, offset, limit int) ([]Group, int, error) {
+	total, err := s.count(ctx, "groups")
+	if err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 || offset >= total {
+		return nil, total, nil
+	}
+	gs, err := s.queryGroups(ctx, `SELECT `+groupCols+` FROM groups ORDER BY seq LIMIT ? OFFSET ?`, limit, offset)
+	return gs, total, err
+}
+
+// ScanGroups implements Store.
+func (s *SQLite) ScanGroups(ctx context.Context, fn func(Group) error) error {
+	return scanBatches(ctx, s.db, "groups", groupCols, scanGroup, fn)
+}
+
+// CreateToken implements Store.
+func (s *SQLite) CreateToken(ctx context.Context, t Token) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens(id, label, hash, created) VALUES(?,?,?,?)`, t.ID, t.Label, t.Hash, ts(t.Created)); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return fmt.Errorf("insert token: %w", ErrConflict)
+			}
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return nil
+	})
+}
+
+func scanToken(r scanner) (Token, error) {
+	var t Token
+	var created string
+	var revoked sql.NullString
+	if err := r.Scan(&t.ID, &t.Label, &t.Hash, &created, &revoked); err != nil {
+		return Token{}, err
+	}
+	t.Created = parseTS(created)
+	if revoked.Valid {
+		rt := parseTS(revoked.String)
+		t.RevokedAt = &rt
+	}
+	return t, nil
+}
+
+// TokenByHash implements Store.
+func (s *SQLite) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
+	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT id, label, hash, created, revoked_at FROM tokens WHERE hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Token{}, ErrNotFound
+	}
+	if err != nil {
+		return Token{}, fmt.Errorf("get token: %w", err)
+	}
+	return t, nil
+}
+
+// ListTokens implements Store.
+func (s *SQLite) ListTokens(ctx context.Context) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, label, hash, created, revoked_at FROM tokens ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan token: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken implements Store.
+func (s *SQLite) RevokeToken(ctx context.Context, id string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, ts(time.Now()), id)
+		if err != nil {
+			return fmt.Errorf("revoke token %q: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}

@@ -1,0 +1,123 @@
+// Package store persists the reference server's users, groups and SCIM
+// tokens. It sits below the HTTP handlers: they hand it whole resources as
+// JSON documents plus the few indexed columns Okta's lookups need, and get
+// them back in a stable creation order. It knows nothing about SCIM
+// semantics beyond userName uniqueness and must not log or return token
+// secrets (it only ever sees their SHA-256 digests).
+//
+// Store is an interface so that another backend (PostgreSQL) can be added;
+// contract_test.go (runContract) is the behaviour every backend must show.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors returned by every Store implementation; match them with errors.Is.
+var (
+	// ErrNotFound means no resource or token has the given id.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the userName is already used by another user
+	// (case-insensitively).
+	ErrConflict = errors.New("userName already exists")
+)
+
+// User is a stored SCIM User. Doc is the full resource as JSON without id
+// and meta (those are rebuilt from the other fields); UserName, ExternalID,
+// DisplayName and Active mirror the document for indexed lookups.
+type User struct {
+	ID          string
+	UserName    string
+	ExternalID  string
+	DisplayName string
+	Active      bool
+	Doc         []byte
+	Created     time.Time
+	Modified    time.Time
+	Version     int64
+}
+
+// Group is a stored SCIM Group; Doc holds displayName, members and any other
+// attributes as JSON without id and meta.
+type Group struct {
+	ID          string
+	DisplayName string
+	ExternalID  string
+	Doc         []byte
+	Created     time.Time
+	Modified    time.Time
+	Version     int64
+}
+
+// Token is a SCIM bearer token as stored: only the SHA-256 digest of the
+// secret is kept. RevokedAt is nil while the token is valid.
+type Token struct {
+	ID        string
+	Label     string
+	Hash      []byte
+	Created   time.Time
+	RevokedAt *time.Time
+}
+
+// Store is the persistence the reference server needs. Every method is safe
+// for concurrent use. Lists are ordered by creation (stable paging).
+type Store interface {
+	// CreateUser inserts u (ID set by the caller). It returns ErrConflict if
+	// another user has the same userName case-insensitively, unless the store
+	// was opened with AllowDuplicateUserNames. Version is set to 1.
+	CreateUser(ctx context.Context, u *User) error
+	// BulkCreateUsers inserts many users in one transaction (seeding,
+	// benchmarks) with the same uniqueness rule as CreateUser.
+	BulkCreateUsers(ctx context.Context, us []User) error
+	// GetUser returns the user with id or ErrNotFound.
+	GetUser(ctx context.Context, id string) (User, error)
+	// UpdateUser replaces the stored user u.ID (everything but Created) and
+	// increments Version. ErrNotFound if absent, ErrConflict as CreateUser.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user or returns ErrNotFound.
+	DeleteUser(ctx context.Context, id string) error
+	// UsersByUserName returns users whose userName equals name
+	// case-insensitively (ASCII folding), through an index.
+	UsersByUserName(ctx context.Context, name string) ([]User, error)
+	// UsersByExternalID returns users whose externalId equals ext exactly, through an index.
+	UsersByExternalID(ctx context.Context, ext string) ([]User, error)
+	// UsersByDisplayName returns users whose displayName equals dn
+	// case-insensitively, through an index.
+	UsersByDisplayName(ctx context.Context, dn string) ([]User, error)
+	// ListUsers returns up to limit users after skipping offset, and the total count.
+	ListUsers(ctx context.Context, offset, limit int) ([]User, int, error)
+	// ScanUsers calls fn for every user in creation order; an error from fn stops the scan and is returned.
+	ScanUsers(ctx context.Context, fn func(User) error) error
+
+	// CreateGroup inserts g (ID set by the caller); Version is set to 1.
+	CreateGroup(ctx context.Context, g *Group) error
+	// GetGroup returns the group with id or ErrNotFound.
+	GetGroup(ctx context.Context, id string) (Group, error)
+	// UpdateGroup replaces the stored group g.ID and increments Version; ErrNotFound if absent.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes the group or returns ErrNotFound.
+	DeleteGroup(ctx context.Context, id string) error
+	// GroupsByDisplayName returns groups whose displayName equals dn case-insensitively, through an index.
+	GroupsByDisplayName(ctx context.Context, dn string) ([]Group, error)
+	// GroupsByExternalID returns groups whose externalId equals ext exactly.
+	GroupsByExternalID(ctx context.Context, ext string) ([]Group, error)
+	// ListGroups returns up to limit groups after skipping offset, and the total count.
+	ListGroups(ctx context.Context, offset, limit int) ([]Group, int, error)
+	// ScanGroups calls fn for every group in creation order.
+	ScanGroups(ctx context.Context, fn func(Group) error) error
+
+	// CreateToken stores t (ID, Label, Hash, Created set by the caller).
+	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash returns the token whose digest is hash (revoked or not) or ErrNotFound.
+	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	// ListTokens returns all tokens in creation order.
+	ListTokens(ctx context.Context) ([]Token, error)
+	// RevokeToken marks the token revoked now; ErrNotFound if no token has id.
+	// Revoking twice keeps the first revocation time.
+	RevokeToken(ctx context.Context, id string) error
+
+	// Close releases the database.
+	Close() error
+}
