@@ -1,0 +1,316 @@
+package okta
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is a raw request for conformance probes that are not Okta
+// operations (wrong tokens, malformed JSON, unknown ids). It is sent with the
+// same headers, capture, redaction, timeout and retry rules as operations.
+type Request struct {
+	// Method is the HTTP method; empty means GET.
+	Method string
+	// Path is relative to BaseURL, e.g. "/Users/123"; it may carry a raw
+	// query ("?filter=...") which is sent exactly as given.
+	Path string
+	// Query is appended to the path's query, encoded with Okta's rules
+	// (%20 or '+' for spaces; filter, startIndex, count first, then the
+	// other keys sorted).
+	Query url.Values
+	// Body is sent as-is when non-nil, with Okta's Content-Type unless
+	// Header overrides it.
+	Body []byte
+	// Header holds extra headers; a key present here replaces Okta's
+	// default for that key, an empty value list removes it.
+	Header http.Header
+	// Authorization is nil for the configured credentials; a pointer to ""
+	// sends no Authorization header; any other value is sent verbatim.
+	Authorization *string
+}
+
+// Do sends r and returns the final exchange (after any 429 retries; every
+// attempt is in the Transcript). It never returns an error: transport
+// failures are in Exchange.Err with StatusCode 0.
+func (c *Client) Do(ctx context.Context, r Request) Exchange {
+	_, all, _ := c.send(ctx, r)
+	return all[len(all)-1]
+}
+
+// queryParam is one ordered query parameter.
+type queryParam struct{ key, value string }
+
+// encodeQuery encodes params in the given order with Okta's encoding
+// (okta-wire.md §2.3): every byte outside unreserved characters is
+// percent-encoded, spaces as %20 (SCIM20) or '+' (OLDREF, PlusForSpace).
+func (c *Client) encodeQuery(params []queryParam) string {
+	var b strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(c.escape(p.key))
+		b.WriteByte('=')
+		b.WriteString(c.escape(p.value))
+	}
+	return b.String()
+}
+
+func (c *Client) escape(s string) string {
+	// QueryEscape turns ' ' into '+' and a literal '+' into %2B, so every
+	// '+' in its output is a space.
+	e := url.QueryEscape(s)
+	if !c.cfg.PlusForSpace {
+		e = strings.ReplaceAll(e, "+", "%20")
+	}
+	return e
+}
+
+// oktaParamOrder is the order Okta sends list parameters in (okta-wire.md §2.3 SCIM20).
+var oktaParamOrder = []string{"filter", "startIndex", "count"}
+
+func orderedValues(v url.Values) []queryParam {
+	var out []queryParam
+	seen := map[string]bool{}
+	for _, k := range oktaParamOrder {
+		for _, val := range v[k] {
+			out = append(out, queryParam{k, val})
+		}
+		seen[k] = true
+	}
+	var rest []string
+	for k := range v {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		for _, val := range v[k] {
+			out = append(out, queryParam{k, val})
+		}
+	}
+	return out
+}
+
+// buildURL joins the base URL, a relative path (possibly with a raw query)
+// and extra encoded query text.
+func (c *Client) buildURL(path, extraQuery string) string {
+	if path != "" && !strings.HasPrefix(path, "/") && !strings.HasPrefix(path, "?") {
+		path = "/" + path
+	}
+	u := c.baseStr + path
+	if extraQuery != "" {
+		if strings.Contains(path, "?") {
+			u += "&" + extraQuery
+		} else {
+			u += "?" + extraQuery
+		}
+	}
+	return u
+}
+
+// send performs r with Okta's 429 policy. It returns the last exchange
+// unredacted (operations read the server's answer from it), the redacted
+// copies of every attempt, and an error when the request could not be
+// completed at the transport level.
+func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, error) {
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	target := c.buildURL(r.Path, c.encodeQuery(orderedValues(r.Query)))
+	pol := c.cfg.Retry
+	var wait time.Duration
+	var all []Exchange
+	for attempt := 1; ; attempt++ {
+		ex, red, err := c.once(ctx, method, target, r, attempt)
+		all = append(all, red)
+		if err != nil || ex.StatusCode != http.StatusTooManyRequests {
+			return ex, all, err
+		}
+		if attempt >= pol.MaxAttempts {
+			// okta-wire.md §2.5 CONCEPT: after 10 attempts the task fails permanently.
+			return ex, all, nil
+		}
+		// okta-wire.md §2.5 CONCEPT: integer Retry-After seconds, else 5 min,
+		// each further wait twice the previous one. [I] A later Retry-After
+		// does not reset the doubling sequence.
+		if attempt == 1 {
+			wait = retryAfter(ex.ResponseHeader.Get("Retry-After"), pol.DefaultWait)
+		} else {
+			wait *= 2
+		}
+		if err := pol.Sleep(ctx, wait); err != nil {
+			return ex, all, fmt.Errorf("waiting %s after 429 (attempt %d): %w", wait, attempt, err)
+		}
+	}
+}
+
+// retryAfter parses a Retry-After value as non-negative integer seconds;
+// anything else (absent, HTTP-date, garbage) yields def (okta-wire.md §2.5).
+func retryAfter(v string, def time.Duration) time.Duration {
+	v = strings.TrimSpace(v)
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || n > int64(365*24*time.Hour/time.Second) {
+		return def
+	}
+	return time.Duration(n) * time.Second
+}
+
+// once performs one attempt and records it in the transcript.
+func (c *Client) once(ctx context.Context, method, target string, r Request, attempt int) (Exchange, Exchange, error) {
+	ex := Exchange{Method: method, URL: target, Attempt: attempt, StartedAt: c.cfg.Now(), RequestBody: r.Body}
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(rctx, method, target, body)
+	if err != nil {
+		err = fmt.Errorf("build request %s %s: %w", method, c.Redact(target), err)
+		ex.Err = err.Error()
+		return ex, c.record(ex), err
+	}
+	// okta-wire.md §2.1: Okta's header set; Content-Type only with a body.
+	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("Accept", "application/scim+json")
+	req.Header.Set("Accept-Charset", "utf-8")
+	req.Header.Set("Accept-Encoding", "gzip,deflate")
+	if r.Body != nil {
+		req.Header.Set("Content-Type", "application/scim+json; charset=utf-8")
+	}
+	switch {
+	case r.Authorization == nil:
+		req.Header.Set("Authorization", c.authVal)
+	case *r.Authorization != "":
+		req.Header.Set("Authorization", *r.Authorization)
+	}
+	for k, vs := range r.Header {
+		req.Header.Del(k)
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	ex.RequestHeader = req.Header.Clone()
+	if r.Body != nil {
+		ex.RequestHeader.Set("Content-Length", strconv.Itoa(len(r.Body)))
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		ex.Duration = c.cfg.Now().Sub(ex.StartedAt)
+		err = c.transportError(ctx, rctx, err)
+		ex.Err = err.Error()
+		return ex, c.record(ex), err
+	}
+	defer resp.Body.Close()
+	ex.StatusCode = resp.StatusCode
+	ex.ResponseHeader = resp.Header.Clone()
+	ex.statusText = resp.Status
+	data, truncated, rerr := c.readBody(resp)
+	ex.Duration = c.cfg.Now().Sub(ex.StartedAt)
+	ex.ResponseBody = data
+	ex.Truncated = truncated
+	if rerr != nil {
+		rerr = c.transportError(ctx, rctx, rerr)
+		ex.Err = rerr.Error()
+		return ex, c.record(ex), rerr
+	}
+	return ex, c.record(ex), nil
+}
+
+// errBodyTooLarge is wrapped when a response body exceeds MaxBodyBytes.
+var errBodyTooLarge = errors.New("response body too large")
+
+// readBody reads the response body, decompressing gzip/deflate itself
+// (setting Accept-Encoding turns off Go's transparent decompression), and
+// stops at MaxBodyBytes.
+func (c *Client) readBody(resp *http.Response) ([]byte, bool, error) {
+	var rd io.Reader = resp.Body
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	switch enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, false, fmt.Errorf("decompress gzip response body: %w", err)
+		}
+		defer zr.Close()
+		rd = zr
+	case "deflate":
+		// HTTP "deflate" is zlib-wrapped; some servers send raw deflate.
+		raw, truncated, err := limitedRead(resp.Body, c.cfg.MaxBodyBytes)
+		if err != nil || truncated {
+			return raw, truncated, bodyErr(err, truncated, c.cfg.MaxBodyBytes)
+		}
+		var zr io.ReadCloser
+		if zr, err = zlib.NewReader(bytes.NewReader(raw)); err != nil {
+			zr = flate.NewReader(bytes.NewReader(raw))
+		}
+		defer zr.Close()
+		rd = zr
+	default:
+		return nil, false, fmt.Errorf("unsupported response Content-Encoding %q", enc)
+	}
+	data, truncated, err := limitedRead(rd, c.cfg.MaxBodyBytes)
+	return data, truncated, bodyErr(err, truncated, c.cfg.MaxBodyBytes)
+}
+
+func bodyErr(err error, truncated bool, max int64) error {
+	if err != nil {
+		return fmt.Errorf("read response body: %w", err)
+	}
+	if truncated {
+		return fmt.Errorf("%w: more than %d bytes (Config.MaxBodyBytes); kept the first %d", errBodyTooLarge, max, max)
+	}
+	return nil
+}
+
+func limitedRead(r io.Reader, max int64) ([]byte, bool, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(data)) > max {
+		return data[:max], true, nil
+	}
+	return data, false, err
+}
+
+// transportError explains a transport failure in the words an admin would
+// read, keeping the cause wrapped.
+func (c *Client) transportError(parent, rctx context.Context, err error) error {
+	if parent.Err() != nil {
+		return fmt.Errorf("request cancelled by caller: %w", err)
+	}
+	if errors.Is(rctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("no complete response within %s (okta-wire.md §2.5: Okta closes the connection after 60 s): %w", c.cfg.Timeout, err)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return fmt.Errorf("could not connect to %s: %w", c.base.Host, err)
+	}
+	return err
+}
+
+// record appends a redacted copy of ex to the transcript; ex itself (with
+// the raw bodies the operations need) stays with the caller.
+func (c *Client) record(ex Exchange) Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	red := c.redactExchangeLocked(ex)
+	c.transcript = append(c.transcript, red)
+	return red
+}

@@ -1,0 +1,547 @@
+package okta
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// TestCredentials is "Test API Credentials" (okta-wire.md §3): GET
+// /Users?startIndex=1&count=2, plus GET /Groups?startIndex=1&count=100 when
+// PushGroups or ImportGroups is enabled ([I] §3: ROSTR saw no /Groups probe
+// with group import off). OK iff every probe answers 200 with a ListResponse
+// whose counters are JSON integers ([I] §3: empty Resources passes).
+func (c *Client) TestCredentials(ctx context.Context) Outcome {
+	o := c.begin("test-credentials")
+	probes := []string{"/Users"}
+	counts := []string{"2"}
+	if c.cfg.Features.PushGroups || c.cfg.Features.ImportGroups {
+		probes = append(probes, "/Groups")
+		counts = append(counts, "100")
+	}
+	for i, p := range probes {
+		ex, ok := o.do(ctx, Request{Path: p + "?" + c.encodeQuery([]queryParam{{"startIndex", "1"}, {"count", counts[i]}})})
+		if !ok || !o.expect(ex, http.StatusOK) {
+			return o.out
+		}
+		if _, _, err := parseList(ex.ResponseBody); err != nil {
+			o.fail(fmt.Sprintf("GET %s: %v", p, err))
+			return o.out
+		}
+	}
+	return o.out
+}
+
+// parseList checks a ListResponse (okta-wire.md §8: counters must be JSON
+// integers; Resources capitalised) and returns its resources and
+// totalResults. [I] startIndex and itemsPerPage may be absent, but when
+// present they must be integers; Resources may be absent only when
+// totalResults is 0.
+func parseList(body []byte) ([]map[string]any, int, error) {
+	m, err := decodeObject(body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list response: %w", err)
+	}
+	if !hasSchema(m, SchemaListResponse) {
+		return nil, 0, fmt.Errorf("list response: schemas does not contain %s", SchemaListResponse)
+	}
+	total, err := intField(m, "totalResults", true)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, k := range []string{"startIndex", "itemsPerPage"} {
+		if _, err := intField(m, k, false); err != nil {
+			return nil, 0, err
+		}
+	}
+	raw, present := m["Resources"]
+	if !present || raw == nil {
+		if total > 0 {
+			return nil, total, fmt.Errorf("list response: totalResults is %d but Resources is missing", total)
+		}
+		return nil, 0, nil
+	}
+	arr, ok := raw.([]any)
+	if !ok {
+		return nil, 0, fmt.Errorf("list response: Resources is not an array")
+	}
+	out := make([]map[string]any, 0, len(arr))
+	for i, r := range arr {
+		rm, ok := r.(map[string]any)
+		if !ok {
+			return nil, 0, fmt.Errorf("list response: Resources[%d] is not an object", i)
+		}
+		out = append(out, rm)
+	}
+	return out, total, nil
+}
+
+func intField(m map[string]any, k string, required bool) (int, error) {
+	v, ok := m[k]
+	if !ok {
+		if required {
+			return 0, fmt.Errorf("list response: %s is missing", k)
+		}
+		return 0, nil
+	}
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("list response: %s is %s, not a JSON integer (okta-wire.md §8)", k, jsonType(v))
+	}
+	i, err := strconv.Atoi(n.String())
+	if err != nil || i < 0 {
+		return 0, fmt.Errorf("list response: %s is %s, not a non-negative integer", k, n)
+	}
+	return i, nil
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func hasSchema(m map[string]any, urn string) bool {
+	arr, _ := m["schemas"].([]any)
+	for _, s := range arr {
+		if str, ok := s.(string); ok && strings.EqualFold(str, urn) {
+			return true
+		}
+	}
+	return false
+}
+
+func validPerson(p *Person) error {
+	if p == nil || p.ID == "" || p.Login == "" {
+		return errors.New("person needs ID and Login")
+	}
+	return nil
+}
+
+// Assign is assigning the person to the app (okta-wire.md §4.1, §13):
+// GET /Users?filter=userName eq "<Login>"&startIndex=1&count=100; when not
+// found (200 with totalResults 0, or 404) POST /Users with Okta's body
+// (§4.2); when found, link to the first resource, then for an inactive user
+// reactivate it (OIN: PATCH {"active":true}; AIW: GET + PUT active:true,
+// §6) and sync the profile (GET /Users/{id} + PUT merged, §5.1, when
+// UpdateAttributes is enabled). [I] §13: on OIN the PATCH comes before the
+// profile PUT. Assigning an already assigned person sends nothing and
+// returns the existing assignment. The assignment is returned (and kept)
+// whenever the server gave Okta an id, even when a later step failed.
+func (c *Client) Assign(ctx context.Context, p *Person) (*Assignment, Outcome) {
+	o := c.begin("assign")
+	a := c.assign(ctx, o, p)
+	return a, o.out
+}
+
+func (c *Client) assign(ctx context.Context, o *op, p *Person) *Assignment {
+	if err := validPerson(p); err != nil {
+		o.failErr(err)
+		return nil
+	}
+	if a, ok := c.Assignment(p.ID); ok {
+		o.note("person %s is already assigned (SCIM id %s); Okta sends nothing", p.ID, a.SCIMID)
+		return a
+	}
+	found, ok := o.lookup(ctx, "/Users", UserFilter(p.Login))
+	if !ok {
+		return nil
+	}
+	if found == nil {
+		return c.create(ctx, o, p)
+	}
+	id, _ := found["id"].(string)
+	if id == "" {
+		o.fail("Errors reported by remote server: the user found by userName has no id")
+		return nil
+	}
+	// §4.1 step 3: Okta stores the returned id as the app user's External ID.
+	inactive := found["active"] == false
+	a := &Assignment{Person: p, SCIMID: id, Active: !inactive, LastResource: found}
+	c.mu.Lock()
+	c.assignments[p.ID] = a
+	c.mu.Unlock()
+	if inactive {
+		o.note("linked to inactive user %s; reactivating", id)
+	}
+	switch {
+	case c.cfg.Profile == ProfileOIN:
+		if inactive {
+			if !c.patchActive(ctx, o, a, true) {
+				return a
+			}
+		}
+		if c.cfg.Features.UpdateAttributes {
+			c.syncProfile(ctx, o, a, true, true)
+		}
+	default: // AIW: one GET + PUT both reactivates and syncs (§6, §13).
+		if inactive || c.cfg.Features.UpdateAttributes {
+			c.syncProfile(ctx, o, a, c.cfg.Features.UpdateAttributes, true)
+		}
+	}
+	return a
+}
+
+// lookup runs Okta's filter lookup (okta-wire.md §4.1, §9.1) and returns the
+// first resource, or nil when none. 200 + totalResults 0 and 404 both mean
+// "not found" (§4.1 SCIM20).
+func (o *op) lookup(ctx context.Context, collection, filter string) (map[string]any, bool) {
+	q := o.c.encodeQuery([]queryParam{{"filter", filter}, {"startIndex", "1"}, {"count", "100"}})
+	ex, ok := o.do(ctx, Request{Path: collection + "?" + q})
+	if !ok {
+		return nil, false
+	}
+	if ex.StatusCode == http.StatusNotFound {
+		o.note("lookup answered 404; Okta accepts it as not found (okta-wire.md §4.1)")
+		return nil, true
+	}
+	if !o.expect(ex, http.StatusOK) {
+		return nil, false
+	}
+	res, total, err := parseList(ex.ResponseBody)
+	if err != nil {
+		o.fail(fmt.Sprintf("GET %s?filter: %v", collection, err))
+		return nil, false
+	}
+	if total == 0 || len(res) == 0 {
+		return nil, true
+	}
+	if len(res) > 1 {
+		o.note("lookup returned %d resources; Okta links the first", len(res))
+	}
+	return res[0], true
+}
+
+// createBody is Okta's POST /Users body, okta-wire.md §4.2 [D] SCIM20, in
+// Okta's key order. The password is a random 8-character placeholder.
+func (c *Client) createBody(p *Person) ([]byte, error) {
+	password := randomString(8, lowerDigit)
+	c.addSecret(password)
+	schemas := []string{SchemaUser}
+	if _, ok := p.Extra[SchemaEnterprise]; ok {
+		schemas = append(schemas, SchemaEnterprise) // §4.2 ROSTR
+	}
+	name := object{{"givenName", p.GivenName}}
+	if p.MiddleName != "" {
+		name = append(name, member{"middleName", p.MiddleName})
+	}
+	name = append(name, member{"familyName", p.FamilyName})
+	body := object{
+		{"schemas", schemas},
+		{"userName", p.Login},
+		{"name", name},
+		{"emails", []object{{{"primary", true}, {"value", p.Email}, {"type", "work"}}}},
+		{"displayName", p.displayName()},
+		{"locale", p.locale()},
+		{"externalId", p.ID},
+	}
+	for _, k := range sortedKeys(p.Extra) {
+		body = body.set(k, p.Extra[k])
+	}
+	body = body.set("groups", []any{})
+	body = body.set("password", password)
+	body = body.set("active", true)
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("create body for %s: %w", p.ID, err)
+	}
+	return b, nil
+}
+
+// create POSTs the user (okta-wire.md §4.2, §4.3).
+func (c *Client) create(ctx context.Context, o *op, p *Person) *Assignment {
+	if !c.cfg.Features.Create {
+		o.failErr(fmt.Errorf("%w: Create Users is off; Okta does not create %s", ErrFeatureDisabled, p.Login))
+		return nil
+	}
+	body, err := c.createBody(p)
+	if err != nil {
+		o.failErr(err)
+		return nil
+	}
+	ex, ok := o.do(ctx, Request{Method: http.MethodPost, Path: "/Users", Body: body})
+	if !ok || !o.expect(ex, http.StatusCreated, http.StatusOK) {
+		return nil
+	}
+	if ex.StatusCode == http.StatusOK {
+		// [I] §4.3: undocumented whether Okta accepts 200; we accept and note it.
+		o.note("POST /Users answered 200 instead of 201 (okta-wire.md §4.3: Okta's handling undocumented; SPEC test #6 requires 201)")
+	}
+	res, err := decodeObject(ex.ResponseBody)
+	id, _ := res["id"].(string)
+	if err != nil || id == "" {
+		// §2.4 [D] SCIM20 (an answer without id is [I] treated the same).
+		o.fail("Create new user returned empty user.")
+		return nil
+	}
+	a := &Assignment{Person: p, SCIMID: id, Active: res["active"] != false, LastResource: res}
+	c.mu.Lock()
+	c.assignments[p.ID] = a
+	c.mu.Unlock()
+	return a
+}
+
+func (c *Client) userPath(id string) string { return "/Users/" + url.PathEscape(id) }
+
+// activePatch is Okta's path-less PatchOp (okta-wire.md §6 [D] SCIM20; the
+// reactivation form with true is [O] keycloak-scim-server PR 97).
+func activePatch(active bool) []byte {
+	b, _ := json.Marshal(object{
+		{"schemas", []string{SchemaPatchOp}},
+		{"Operations", []object{{{"op", "replace"}, {"value", object{{"active", active}}}}}},
+	})
+	return b
+}
+
+// patchActive sends the OIN (de)activation PATCH; 200 or 204 succeed (§6).
+func (c *Client) patchActive(ctx context.Context, o *op, a *Assignment, active bool) bool {
+	ex, ok := o.do(ctx, Request{Method: http.MethodPatch, Path: c.userPath(a.SCIMID), Body: activePatch(active)})
+	if !ok || !o.expect(ex, http.StatusOK, http.StatusNoContent) {
+		return false
+	}
+	a.Active = active
+	if res, err := decodeObject(ex.ResponseBody); err == nil {
+		a.LastResource = res
+	}
+	return true
+}
+
+// syncProfile is GET /Users/{id} then PUT of the server's resource merged
+// with Okta's values (okta-wire.md §5.1): when applyProfile, Okta's mapped
+// attributes overwrite the server's; active is always set; everything else
+// (id, meta, unknown attributes, even a wrongly returned ListResponse, §11
+// #12) is echoed back unchanged.
+func (c *Client) syncProfile(ctx context.Context, o *op, a *Assignment, applyProfile, active bool) bool {
+	path := c.userPath(a.SCIMID)
+	ex, ok := o.do(ctx, Request{Path: path})
+	if !ok || !o.expect(ex, http.StatusOK) {
+		return false
+	}
+	res, err := decodeObject(ex.ResponseBody)
+	if err != nil {
+		o.fail(fmt.Sprintf("GET %s: %v", path, err))
+		return false
+	}
+	if applyProfile {
+		mergeProfile(res, a.Person)
+	}
+	res["active"] = active
+	body, err := json.Marshal(res)
+	if err != nil {
+		o.failErr(fmt.Errorf("PUT body for %s: %w", path, err))
+		return false
+	}
+	ex, ok = o.do(ctx, Request{Method: http.MethodPut, Path: path, Body: body})
+	// [I] RFC 7644 §3.5.1 says 200; 204 is accepted like for PATCH (§6).
+	if !ok || !o.expect(ex, http.StatusOK, http.StatusNoContent) {
+		return false
+	}
+	a.Active = active
+	a.LastResource = res
+	if put, err := decodeObject(ex.ResponseBody); err == nil {
+		a.LastResource = put
+	}
+	return true
+}
+
+// mergeProfile overwrites Okta's mapped attributes in the server's
+// resource (okta-wire.md §5.1). [I] Mapped: userName, name.givenName,
+// name.familyName, name.middleName (when set), the primary email's value
+// (other keys of that email such as display are kept; a work/primary email
+// is added when none exists), displayName, locale and Person.Extra.
+// externalId is left as the server has it (the SCIM20 PUT sample has none).
+func mergeProfile(res map[string]any, p *Person) {
+	res["userName"] = p.Login
+	name, _ := res["name"].(map[string]any)
+	if name == nil {
+		name = map[string]any{}
+	}
+	name["givenName"] = p.GivenName
+	name["familyName"] = p.FamilyName
+	if p.MiddleName != "" {
+		name["middleName"] = p.MiddleName
+	}
+	res["name"] = name
+	emails, _ := res["emails"].([]any)
+	replaced := false
+	for _, e := range emails {
+		em, ok := e.(map[string]any)
+		if ok && em["primary"] == true {
+			em["value"] = p.Email
+			replaced = true
+			break
+		}
+	}
+	if !replaced {
+		emails = append([]any{map[string]any{"primary": true, "value": p.Email, "type": "work"}}, emails...)
+	}
+	res["emails"] = emails
+	res["displayName"] = p.displayName()
+	res["locale"] = p.locale()
+	for k, v := range p.Extra {
+		res[k] = v
+	}
+	if _, ok := p.Extra[SchemaEnterprise]; ok && !hasSchema(res, SchemaEnterprise) {
+		schemas, _ := res["schemas"].([]any)
+		res["schemas"] = append(schemas, SchemaEnterprise)
+	}
+}
+
+// UpdateProfile pushes the person's current fields (after the caller
+// changed them): GET /Users/{id} then PUT merged (okta-wire.md §5.1; both
+// profiles, §1 SCIM20: profile updates are PUT). It fails with
+// ErrNotAssigned when the person is not assigned and with
+// ErrFeatureDisabled when UpdateAttributes is off.
+func (c *Client) UpdateProfile(ctx context.Context, p *Person) Outcome {
+	o := c.begin("update-profile")
+	if err := validPerson(p); err != nil {
+		o.failErr(err)
+		return o.out
+	}
+	a, ok := c.Assignment(p.ID)
+	if !ok {
+		o.failErr(fmt.Errorf("%w: %s", ErrNotAssigned, p.ID))
+		return o.out
+	}
+	if !c.cfg.Features.UpdateAttributes {
+		o.failErr(fmt.Errorf("%w: Update User Attributes is off", ErrFeatureDisabled))
+		return o.out
+	}
+	a.Person = p
+	c.syncProfile(ctx, o, a, true, a.Active)
+	return o.out
+}
+
+// Unassign removes the person's assignment (okta-wire.md §6, §7.1): OIN
+// sends PATCH /Users/{id} with the path-less replace {"active":false}; AIW
+// sends GET /Users/{id} then PUT of that resource with active:false. Okta
+// then forgets the link; [I] on failure the link is kept so the caller can
+// retry. With Deactivate off nothing is sent and the link is forgotten.
+func (c *Client) Unassign(ctx context.Context, p *Person) Outcome {
+	o := c.begin("unassign")
+	c.unassign(ctx, o, p)
+	return o.out
+}
+
+func (c *Client) unassign(ctx context.Context, o *op, p *Person) bool {
+	if err := validPerson(p); err != nil {
+		o.failErr(err)
+		return false
+	}
+	a, ok := c.Assignment(p.ID)
+	if !ok {
+		o.failErr(fmt.Errorf("%w: %s", ErrNotAssigned, p.ID))
+		return false
+	}
+	if c.cfg.Features.Deactivate {
+		var done bool
+		if c.cfg.Profile == ProfileOIN {
+			done = c.patchActive(ctx, o, a, false)
+		} else {
+			done = c.syncProfile(ctx, o, a, false, false)
+		}
+		if !done {
+			return false
+		}
+	} else {
+		o.note("Deactivate Users is off: Okta removes the assignment without telling the app")
+	}
+	c.mu.Lock()
+	delete(c.assignments, p.ID)
+	c.mu.Unlock()
+	return true
+}
+
+// ChangePrimaryEmail changes a person's primary email the way Apollo
+// requires (okta-wire.md §7, APOLLO): Unassign, set Email (and Login, when
+// Login equalled the old email or is empty) to newEmail, then Assign, which
+// looks up the new userName and POSTs with the same externalId when not
+// found (§7.1). The returned outcome covers all three steps.
+func (c *Client) ChangePrimaryEmail(ctx context.Context, p *Person, newEmail string) (*Assignment, Outcome) {
+	o := c.begin("change-primary-email")
+	if !c.unassign(ctx, o, p) {
+		return nil, o.out
+	}
+	if p.Login == "" || strings.EqualFold(p.Login, p.Email) {
+		p.Login = newEmail
+	}
+	p.Email = newEmail
+	a := c.assign(ctx, o, p)
+	return a, o.out
+}
+
+// maxImportPages bounds an import against servers whose counters never let
+// it finish (1,000 pages = 100,000 users).
+const maxImportPages = 1000
+
+// ImportUsers is a full user import (okta-wire.md §8): GET
+// /Users?startIndex=1&count=100, then startIndex+100 until startIndex
+// exceeds totalResults. It returns the users Okta would import: active ones
+// only (§8 CONCEPT: active:false users are not pulled). It fails on a page
+// that is not a valid ListResponse (counters must be integers), on a page
+// that is empty before totalResults is reached, and after 1,000 pages.
+func (c *Client) ImportUsers(ctx context.Context) ([]map[string]any, Outcome) {
+	o := c.begin("import-users")
+	if !c.cfg.Features.ImportUsers {
+		o.failErr(fmt.Errorf("%w: Import Users is off", ErrFeatureDisabled))
+		return nil, o.out
+	}
+	users, scanned := c.importAll(ctx, o, "/Users")
+	if !o.out.OK {
+		return nil, o.out
+	}
+	var active []map[string]any
+	for _, u := range users {
+		if u["active"] != false {
+			active = append(active, u)
+		}
+	}
+	o.note("%d users scanned, %d active imported, %d inactive skipped", scanned, len(active), scanned-len(active))
+	return active, o.out
+}
+
+func (c *Client) importAll(ctx context.Context, o *op, collection string) ([]map[string]any, int) {
+	var all []map[string]any
+	start := 1
+	for page := 0; ; page++ {
+		if page >= maxImportPages {
+			o.fail(fmt.Sprintf("import of %s stopped after %d pages: totalResults never reached", collection, maxImportPages))
+			return nil, 0
+		}
+		q := c.encodeQuery([]queryParam{{"startIndex", strconv.Itoa(start)}, {"count", "100"}})
+		ex, ok := o.do(ctx, Request{Path: collection + "?" + q})
+		if !ok || !o.expect(ex, http.StatusOK) {
+			return nil, 0
+		}
+		res, total, err := parseList(ex.ResponseBody)
+		if err != nil {
+			o.fail(fmt.Sprintf("GET %s?startIndex=%d: %v", collection, start, err))
+			return nil, 0
+		}
+		all = append(all, res...)
+		if start+100 > total {
+			return all, len(all)
+		}
+		if len(res) == 0 {
+			o.fail(fmt.Sprintf("GET %s?startIndex=%d returned no resources but totalResults is %d", collection, start, total))
+			return nil, 0
+		}
+		// §8 SCIM20: Okta advances by 100 regardless of the page length [I].
+		start += 100
+	}
+}
