@@ -1,0 +1,18 @@
+# scimconform reference server image (`make image` builds it as
+# scimconform-reference:dev).
+#
+# There may be no image registry, so nothing is pulled and there is no
+# `FROM golang` build stage: the Makefile builds a static binary on the host
+#   CGO_ENABLED=0 GOOS=linux go build -trimpath -o bin/scimconform-linux .
+# and this file only copies it into an empty image (.dockerignore keeps the
+# build context to that one file).
+#
+# Run:  docker run --rm -p 127.0.0.1:8080:8080 -e SCIMCONFORM_TOKEN=... scimconform-reference:dev
+# The SCIM API is at http://127.0.0.1:8080/scim/v2; the token (Bearer) comes
+# from SCIMCONFORM_TOKEN. Data lives in memory and is gone with the container.
+FROM scratch
+COPY bin/scimconform-linux /scimconform
+USER 65534:65534
+EXPOSE 8080
+ENTRYPOINT ["/scimconform"]
+CMD ["serve", "--addr", "0.0.0.0:8080", "--db", ":memory:"]
