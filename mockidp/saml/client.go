@@ -72,13 +72,23 @@ func (c SuccessCheck) Evaluate(resp *http.Response) (bool, string) {
 	}
 	loc := resp.Header.Get("Location")
 	if c.LocationPrefix != "" {
-		abs := loc
-		if resp.Request != nil && resp.Request.URL != nil && loc != "" {
-			if u, err := resp.Request.URL.Parse(loc); err == nil {
-				abs = u.String()
+		// Compare as given, resolved against the request URL, and by path
+		// alone, so "/app" and "https://host/app" both match either form.
+		cands := []string{loc}
+		if loc != "" {
+			base := &url.URL{}
+			if resp.Request != nil && resp.Request.URL != nil {
+				base = resp.Request.URL
+			}
+			if u, err := base.Parse(loc); err == nil {
+				cands = append(cands, u.String(), u.RequestURI())
 			}
 		}
-		if !strings.HasPrefix(loc, c.LocationPrefix) && !strings.HasPrefix(abs, c.LocationPrefix) {
+		matched := false
+		for _, s := range cands {
+			matched = matched || (loc != "" && strings.HasPrefix(s, c.LocationPrefix))
+		}
+		if !matched {
 			return false, fmt.Sprintf("Location %q does not start with %q", loc, c.LocationPrefix)
 		}
 	}

@@ -126,6 +126,9 @@ type idpInfo struct {
 
 const defaultSkew = 2 * time.Minute
 
+// nameIDFormatEmail is the NameID format Okta sends for apps like Apollo.
+const nameIDFormatEmail = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+
 // requestTTL is how long an AuthnRequest ID stays outstanding.
 const requestTTL = 10 * time.Minute
 
@@ -260,7 +263,7 @@ func (s *SP) provider(now time.Time) *saml2.SAMLServiceProvider {
 		AssertionConsumerServiceURL: s.cfg.ACSURL,
 		ServiceProviderIssuer:       s.cfg.EntityID,
 		AudienceURI:                 s.cfg.EntityID,
-		NameIdFormat:                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+		NameIdFormat:                nameIDFormatEmail,
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: s.idp.certs},
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now.Add(-s.cfg.ClockSkew)),
@@ -279,12 +282,24 @@ func (s *SP) LoginURL() string { return s.cfg.BaseURL + "/login" }
 // AppURL returns the URL of the signed-in page.
 func (s *SP) AppURL() string { return s.cfg.BaseURL + "/app" }
 
-// Metadata returns the SP's EntityDescriptor XML (entity ID and the
-// HTTP-POST ACS), built by gosaml2.
+// Metadata returns the SP's EntityDescriptor XML (gosaml2's metadata
+// types): entity ID, the emailAddress NameID format and the HTTP-POST ACS,
+// valid for seven days. The SP has no key of its own (it neither signs
+// AuthnRequests nor accepts encrypted assertions), so it lists none;
+// gosaml2's own Metadata() insists on one.
 func (s *SP) Metadata() ([]byte, error) {
-	ed, err := s.provider(s.cfg.Now()).Metadata()
-	if err != nil {
-		return nil, fmt.Errorf("sso metadata: %w", err)
+	ed := types.EntityDescriptor{
+		ValidUntil: s.cfg.Now().UTC().Add(7 * 24 * time.Hour).Truncate(time.Second),
+		EntityID:   s.cfg.EntityID,
+		SPSSODescriptor: &types.SPSSODescriptor{
+			AuthnRequestsSigned:        false,
+			WantAssertionsSigned:       true,
+			ProtocolSupportEnumeration: saml2.SAMLProtocolNamespace,
+			NameIDFormats:              []string{nameIDFormatEmail},
+			AssertionConsumerServices: []types.IndexedEndpoint{{
+				Binding: saml2.BindingHttpPost, Location: s.cfg.ACSURL, Index: 1,
+			}},
+		},
 	}
 	b, err := xml.MarshalIndent(ed, "", "  ")
 	if err != nil {
