@@ -264,3 +264,16 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Link records that Okta already holds an assignment of p linked to the
+// SCIM resource scimID (as after an import match or an earlier session),
+// without sending anything. It replaces any existing assignment of p and
+// returns the new one. It is the way to start from a known Okta state in
+// probes and tests.
+func (c *Client) Link(p *Person, scimID string, active bool) *Assignment {
+	a := &Assignment{Person: p, SCIMID: scimID, Active: active}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.assignments[p.ID] = a
+	return a
+}
