@@ -1,0 +1,126 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// mdMaxRows caps the failure and skip tables so summary.md stays far below
+// GitHub's 1 MiB step-summary limit.
+const mdMaxRows = 100
+
+// WriteMarkdown writes a compact Markdown summary of r for
+// $GITHUB_STEP_SUMMARY and pull-request comments: a verdict line, the
+// target, a counts table, per-area and per-tier tables, a table of failing
+// scenarios with their one-line reasons, and the skipped scenarios with
+// reasons in a collapsed block. Text from the run is escaped so that it
+// cannot break the tables or inject markup.
+func WriteMarkdown(w io.Writer, r *Run) error {
+	if r == nil {
+		return fmt.Errorf("write summary.md: nil run")
+	}
+	t := r.totals()
+	var b strings.Builder
+	verdict := "✅ all required scenarios passed"
+	if t.RequiredFailed > 0 {
+		verdict = fmt.Sprintf("❌ %d required scenario(s) failing", t.RequiredFailed)
+	} else if t.Failed+t.Errored > 0 {
+		verdict = "⚠️ required scenarios passed; optional scenarios failing"
+	}
+	fmt.Fprintf(&b, "## %s conformance: %s\n\n", mdText(nonEmpty(r.Tool.Name, "scimconform")), verdict)
+	fmt.Fprintf(&b, "Target `%s` · auth `%s` · profile `%s`", mdCode(r.Target.BaseURL), mdCode(r.Target.AuthMode), mdCode(r.Target.Profile))
+	if r.Target.Image != "" {
+		fmt.Fprintf(&b, " · image `%s`", mdCode(r.Target.Image))
+	}
+	fmt.Fprintf(&b, "  \n%s %s · catalogue %s", mdText(nonEmpty(r.Tool.Name, "scimconform")), mdText(r.Tool.Version), mdText(r.CatalogVersion))
+	if !r.StartedAt.IsZero() {
+		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
+	}
+	b.WriteString("\n\n")
+	b.WriteString("| Scenarios | ✅ Passed | ❌ Failed | 💥 Error | ⏭️ Skipped | Required failing |\n|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d |\n\n", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.RequiredFailed)
+
+	for _, g := range []struct {
+		title string
+		rows  []counts
+	}{{"Area", r.groupCounts(areasOf)}, {"Tier", r.groupCounts(tierOf)}} {
+		if len(g.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | Passed | Failed | Error | Skipped |\n|---|---:|---:|---:|---:|\n", g.title)
+		for _, c := range g.rows {
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", mdText(c.Name), c.Pass, c.Fail, c.Error, c.Skip)
+		}
+		b.WriteString("\n")
+	}
+
+	var failing, skipped []scenarioRef
+	for _, ref := range r.ordered() {
+		switch ref.Scenario.Status {
+		case StatusPass:
+		case StatusSkip:
+			skipped = append(skipped, ref)
+		default:
+			failing = append(failing, ref)
+		}
+	}
+	if len(failing) > 0 {
+		b.WriteString("### Failing scenarios\n\n| Status | ID | Tier | Scenario | Reason |\n|---|---|---|---|---|\n")
+		for i, ref := range failing {
+			if i == mdMaxRows {
+				fmt.Fprintf(&b, "\n… and %d more, see report.html\n", len(failing)-mdMaxRows)
+				break
+			}
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+		}
+		b.WriteString("\n")
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%d skipped scenario(s)</summary>\n\n| ID | Scenario | Reason |\n|---|---|---|\n", len(skipped))
+		for i, ref := range skipped {
+			if i == mdMaxRows {
+				fmt.Fprintf(&b, "\n… and %d more\n", len(skipped)-mdMaxRows)
+				break
+			}
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(truncate(oneLine(sc.Reason), 200)))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	b.WriteString("Full evidence: `report.html` (open from disk), `results.json`, `junit.xml`, `transcript.har`.\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write summary.md: %w", err)
+	}
+	return nil
+}
+
+func mdStatus(s Status) string {
+	switch s {
+	case StatusFail:
+		return "❌ fail"
+	case StatusError:
+		return "💥 error"
+	case StatusSkip:
+		return "⏭️ skip"
+	case StatusPass:
+		return "✅ pass"
+	}
+	return "💥 " + mdText(string(s))
+}
+
+// mdReplacer escapes text for a Markdown table cell: no table breaks, no
+// HTML, no links or emphasis from hostile server text.
+var mdReplacer = strings.NewReplacer(
+	"|", `\|`, "\\", `\\`, "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "'", "\r", " ", "\n", " ",
+)
+
+func mdText(s string) string { return mdReplacer.Replace(s) }
+
+// mdCode prepares text for an inline code span: backticks and newlines
+// cannot end the span; pipes are escaped for tables.
+func mdCode(s string) string {
+	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}

@@ -1,0 +1,223 @@
+package reports
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// ComputeTotals fills r.Totals from the scenario statuses. A scenario with
+// a status other than pass, fail, error or skip counts as errored, since
+// the harness must always decide. RequiredFailed counts scenarios of tier
+// "required" (or tagged @required) whose status is fail or error.
+func (r *Run) ComputeTotals() {
+	if r == nil {
+		return
+	}
+	var t Totals
+	for _, f := range r.Features {
+		for _, sc := range f.Scenarios {
+			t.Scenarios++
+			switch sc.Status {
+			case StatusPass:
+				t.Passed++
+			case StatusFail:
+				t.Failed++
+			case StatusSkip:
+				t.Skipped++
+			default:
+				t.Errored++
+			}
+			if sc.isRequired() && sc.Status != StatusPass && sc.Status != StatusSkip {
+				t.RequiredFailed++
+			}
+		}
+	}
+	r.Totals = t
+}
+
+func (sc *Scenario) isRequired() bool {
+	if strings.EqualFold(sc.Tier, "required") {
+		return true
+	}
+	for _, t := range sc.Tags {
+		if strings.EqualFold(t, "@required") {
+			return true
+		}
+	}
+	return false
+}
+
+// statusRank orders statuses as the reports list them: the scenarios a
+// reader must act on first.
+func statusRank(s Status) int {
+	switch s {
+	case StatusFail:
+		return 0
+	case StatusError:
+		return 1
+	case StatusPass:
+		return 2
+	case StatusSkip:
+		return 3
+	}
+	return 1
+}
+
+// scenarioRef is a scenario with the feature it belongs to.
+type scenarioRef struct {
+	Feature  *Feature
+	Scenario *Scenario
+}
+
+// ordered returns every scenario of the run, failures first (fail, error,
+// pass, skip) and in catalogue order within a status.
+func (r *Run) ordered() []scenarioRef {
+	var out []scenarioRef
+	for fi := range r.Features {
+		f := &r.Features[fi]
+		for si := range f.Scenarios {
+			out = append(out, scenarioRef{f, &f.Scenarios[si]})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return statusRank(out[i].Scenario.Status) < statusRank(out[j].Scenario.Status)
+	})
+	return out
+}
+
+// counts is a pass/fail/error/skip tally for one group (an area, a tier).
+type counts struct {
+	Name                       string
+	Pass, Fail, Error, Skip, N int
+}
+
+func (c *counts) add(s Status) {
+	c.N++
+	switch s {
+	case StatusPass:
+		c.Pass++
+	case StatusFail:
+		c.Fail++
+	case StatusSkip:
+		c.Skip++
+	default:
+		c.Error++
+	}
+}
+
+// groupCounts tallies scenarios by the keys key returns (several for a
+// scenario with several areas), sorted by name; a scenario with no key is
+// counted under "(none)".
+func (r *Run) groupCounts(key func(*Scenario) []string) []counts {
+	m := map[string]*counts{}
+	for _, f := range r.Features {
+		for i := range f.Scenarios {
+			sc := &f.Scenarios[i]
+			keys := key(sc)
+			if len(keys) == 0 {
+				keys = []string{"(none)"}
+			}
+			for _, k := range keys {
+				c := m[k]
+				if c == nil {
+					c = &counts{Name: k}
+					m[k] = c
+				}
+				c.add(sc.Status)
+			}
+		}
+	}
+	out := make([]counts, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func areasOf(sc *Scenario) []string { return sc.Areas }
+
+func tierOf(sc *Scenario) []string {
+	if sc.Tier == "" {
+		return nil
+	}
+	return []string{sc.Tier}
+}
+
+// oneLineReason is why a scenario did not pass, on one line of at most max
+// runes: the scenario's Reason, else the first failing step's message or
+// reason, followed by "expected X, got Y" when the step compared values and
+// the text does not already say so.
+func oneLineReason(sc *Scenario, max int) string {
+	reason := sc.Reason
+	st := failingStep(sc)
+	if st != nil {
+		if reason == "" && st.Failure != nil {
+			reason = st.Failure.Message
+		}
+		if reason == "" {
+			reason = st.Reason
+		}
+		if f := st.Failure; f != nil && (f.Expected != "" || f.Actual != "") && !strings.Contains(strings.ToLower(reason), "expected") {
+			ea := "expected " + oneLine(f.Expected) + ", got " + oneLine(f.Actual)
+			if reason == "" {
+				reason = ea
+			} else {
+				reason += ": " + ea
+			}
+		}
+	}
+	return truncate(oneLine(reason), max)
+}
+
+// failingStep is the first step with status fail or error, or nil.
+func failingStep(sc *Scenario) *Step {
+	for i := range sc.Steps {
+		if s := sc.Steps[i].Status; s == StatusFail || s == StatusError {
+			return &sc.Steps[i]
+		}
+	}
+	return nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func truncate(s string, max int) string {
+	if max <= 0 {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max-1]) + "…"
+}
+
+// nonNegSeconds converts milliseconds to seconds, never negative.
+func nonNegSeconds(ms float64) float64 {
+	if ms < 0 || ms != ms {
+		return 0
+	}
+	return ms / 1000
+}
+
+func runDuration(r *Run) time.Duration {
+	d := r.FinishedAt.Sub(r.StartedAt)
+	if d < 0 || r.StartedAt.IsZero() || r.FinishedAt.IsZero() {
+		return 0
+	}
+	return d
+}
+
+// totals is r.Totals, or the totals computed from the scenarios when the
+// caller has not called ComputeTotals (Totals is zero but there are
+// scenarios). It does not modify r.
+func (r *Run) totals() Totals {
+	if r.Totals != (Totals{}) {
+		return r.Totals
+	}
+	c := Run{Features: r.Features}
+	c.ComputeTotals()
+	return c.Totals
+}
