@@ -226,14 +226,17 @@ func TestStartServesOnLoopbackAndCloseRemovesIt(t *testing.T) {
 		t.Errorf("Logs(tail=1) = %q, %v; want exactly one line", tail, err)
 	}
 	pmu.Lock()
+	t.Logf("progress:\n%s", progress.String())
 	if strings.Contains(progress.String(), testToken) {
 		t.Errorf("progress messages show the token:\n%s", progress.String())
 	}
 	pmu.Unlock()
 
+	closing := time.Now()
 	if err := target.Close(context.Background()); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	t.Logf("Close took %s", time.Since(closing).Round(time.Millisecond))
 	if _, err := client.InspectContainer(target.ContainerID); err == nil {
 		t.Errorf("container %s still exists after Close", target.ContainerName)
 	}
