@@ -167,7 +167,11 @@ func connect(ctx context.Context) (*dc.Client, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ping Docker engine: %w", ctx.Err())
 		}
-		return nil, fmt.Errorf("%w at %s: %v; %s", ErrNoEngine, pool.Client.Endpoint(), err, startEngineHint)
+		hint := startEngineHint
+		if strings.Contains(err.Error(), "permission denied") {
+			hint = "the engine runs but this user may not use its socket: join the docker group or use rootless Docker"
+		}
+		return nil, fmt.Errorf("%w at %s: %v; %s", ErrNoEngine, pool.Client.Endpoint(), err, hint)
 	}
 	return pool.Client, nil
 }

@@ -443,6 +443,7 @@ func TestNoEngine(t *testing.T) {
 	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
 	t.Setenv("DOCKER_CERT_PATH", "")
 	err := EngineAvailable()
+	t.Logf("EngineAvailable: %v", err)
 	if !errors.Is(err, ErrNoEngine) || !strings.Contains(err.Error(), "dockerd &") || !strings.Contains(err.Error(), "DOCKER_HOST") {
 		t.Errorf("EngineAvailable = %v, want ErrNoEngine with how to start one", err)
 	}
