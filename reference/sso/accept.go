@@ -93,7 +93,7 @@ func (s *SP) verify(samlResponse string, now time.Time) (Identity, time.Time, er
 	if err := checkShape(raw); err != nil {
 		return Identity{}, time.Time{}, err
 	}
-	p := s.provider(now)
+	p := s.provider(now.Add(-s.cfg.ClockSkew))
 	resp, err := p.ValidateEncodedResponse(base64.StdEncoding.EncodeToString(raw))
 	if err != nil {
 		return Identity{}, time.Time{}, classify(err)

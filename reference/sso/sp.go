@@ -252,10 +252,11 @@ func parseIdPMetadata(md []byte) (idpInfo, error) {
 	return info, nil
 }
 
-// provider returns a gosaml2 SP whose clock runs skew behind now: gosaml2
-// checks SubjectConfirmationData@NotOnOrAfter with no tolerance, so this
-// grants the skew on expiry; NotBefore is rechecked by checkConditions.
-func (s *SP) provider(now time.Time) *saml2.SAMLServiceProvider {
+// provider returns a gosaml2 SP whose clock reads clock. To validate, pass
+// now minus the skew: gosaml2 checks SubjectConfirmationData@NotOnOrAfter
+// with no tolerance, so this grants the skew on expiry (NotBefore is
+// rechecked by checkConditions). To build requests, pass now.
+func (s *SP) provider(clock time.Time) *saml2.SAMLServiceProvider {
 	return &saml2.SAMLServiceProvider{
 		IdentityProviderSSOURL:      s.idp.ssoURL,
 		IdentityProviderSSOBinding:  saml2.BindingHttpRedirect,
@@ -266,7 +267,7 @@ func (s *SP) provider(now time.Time) *saml2.SAMLServiceProvider {
 		NameIdFormat:                nameIDFormatEmail,
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: s.idp.certs},
 		AllowMissingAttributes:      true,
-		Clock:                       dsig.NewFakeClockAt(now.Add(-s.cfg.ClockSkew)),
+		Clock:                       dsig.NewFakeClockAt(clock),
 	}
 }
 
