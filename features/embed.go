@@ -1,0 +1,15 @@
+// Package features holds the Gherkin scenario catalogue of scimconform,
+// embedded into the binary. It contains no code besides the embedding; the
+// step definitions live in steps/.
+package features
+
+import "embed"
+
+// FS holds every *.feature file of the catalogue at its root.
+//
+//go:embed *.feature
+var FS embed.FS
+
+// CatalogVersion identifies this version of the scenario catalogue. It
+// changes whenever a scenario is added, removed or changes meaning.
+const CatalogVersion = "2026.11.1"

@@ -1,0 +1,65 @@
+@groups @needs-groups
+Feature: Group Push
+  With Push Groups enabled, Okta creates groups in the app, keeps their members in
+  sync with PATCH (OIN) or PUT (App Integration Wizard), renames and deletes them.
+  These scenarios are optional unless the run declares group push (--groups).
+
+  # Spec: Okta SCIM 2.0 guide "Create groups" (okta-wire.md §9.1): lookup by displayName eq, then POST → 201;
+  # RFC 7644 §3.3.
+  @GRP-001 @optional
+  Scenario: Pushing a group creates it with its members
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And a group "Engineering" in Okta with the members "Ada, Bob"
+    When Okta pushes the group "Engineering"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Ada, Bob"
+
+  # Spec: Okta SCIM 2.0 guide "Update group memberships": PATCH add at "members" (okta-wire.md §9.1); RFC 7644 §3.5.2.1.
+  @GRP-002 @optional
+  Scenario: Adding a member to a pushed group
+    Given "Ada" is assigned to the app
+    And "Cy" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada"
+    When Okta adds "Cy" to the group "Engineering"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Ada, Cy"
+
+  # Spec: PATCH remove with path members[value eq "id"] (okta-wire.md §9.1); RFC 7644 §3.5.2.2.
+  @GRP-003 @optional
+  Scenario: Removing a member from a pushed group
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob"
+    When Okta removes "Bob" from the group "Engineering"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Ada"
+
+  # Spec: rename PATCH replace with value {id, displayName} and no path; "ignore an equal id" (okta-wire.md §9.1).
+  @GRP-004 @optional
+  Scenario: Renaming a pushed group
+    Given "Ada" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada"
+    When Okta renames the group "Engineering" to "Platform"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app is named "Platform"
+
+  # Spec: OIN QA C9316 "Push Now: full membership overwrite"; PATCH replace at members (okta-wire.md §9.1, §12.4).
+  @GRP-005 @optional
+  Scenario: Push Now replaces the member list exactly
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And "Cy" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob"
+    When the members of "Engineering" in Okta become "Bob, Cy" and Okta pushes the group now
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Bob, Cy"
+
+  # Spec: Push Groups › Unlink › "Delete the group in the target app" → DELETE /Groups/{id} → 204 (okta-wire.md §9.1);
+  # RFC 7644 §3.6 "the service provider MUST return a 404 ... for all operations" after delete.
+  @GRP-006 @optional
+  Scenario: Unlinking and deleting a pushed group
+    Given a pushed group "Engineering" with no members
+    When Okta unlinks the group "Engineering" and deletes it in the app
+    Then Okta records the operation as successful
+    And the group "Engineering" is gone from the app

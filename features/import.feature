@@ -1,0 +1,43 @@
+@import
+Feature: Import users
+  Okta imports users page by page with startIndex and count, and relies on integer
+  counters and stable ordering to see every user exactly once.
+
+  # Spec: RFC 7644 §3.4.2.4 pagination ("1-based index", "itemsPerPage ... number of resources returned");
+  # Okta SCIM 2.0 guide "Retrieve users" paging (okta-wire.md §8); okta-wire.md §11 pitfall 16.
+  @IMP-001 @required
+  Scenario: Paging visits every user exactly once
+    Given 5 people from this run are assigned to the app
+    When Okta pages through all users in small pages
+    Then every page is a ListResponse with integer counters
+    And every user from this run is seen exactly once
+    And no user is seen twice
+
+  # Spec: RFC 7644 §3.4.2 "itemsPerPage: The number of resources returned in a list response page";
+  # okta-wire.md §8 (ory/polis PR 4054).
+  @IMP-002 @required
+  Scenario: itemsPerPage equals the number of resources returned
+    Given 3 people from this run are assigned to the app
+    When Okta requests users with startIndex 1 and count 2
+    Then the app answers 200
+    And the answer is a ListResponse with integer counters
+    And itemsPerPage equals the number of Resources returned
+    And the answer returns at most 2 resources
+
+  # Spec: RFC 7644 §3.4.2.4 "startIndex ... greater than totalResults ... empty list"; Okta QA probes
+  # startIndex=101&count=100 on small tenants (okta-wire.md §8).
+  @IMP-003 @required
+  Scenario: A page past the end is empty
+    Given "Ada" is assigned to the app
+    When Okta requests the page after the last user
+    Then the app answers 200
+    And the answer is a ListResponse with integer counters
+    And the answer has no Resources
+
+  # Spec: Okta imports with count=100 until totalResults (okta-wire.md §8); inactive users are not imported.
+  @IMP-004 @optional
+  Scenario: Okta's import sees the assigned users
+    Given 2 people from this run are assigned to the app
+    When Okta imports users
+    Then Okta records the operation as successful
+    And the import contains every user from this run

@@ -1,0 +1,286 @@
+package steps
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/scimconform/scimconform/features"
+)
+
+// ScenarioInfo describes one scenario of the catalogue.
+type ScenarioInfo struct {
+	// ID is the stable scenario ID, e.g. "USR-001".
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Tier is "required" or "optional" as tagged in the feature file.
+	Tier string `json:"tier"`
+	// Areas are the area tags without "@" (e.g. "users").
+	Areas []string `json:"areas"`
+	// Tags are all tags, with "@", feature tags included.
+	Tags []string `json:"tags"`
+	// SpecRefs are the spec references from the "# Spec:" comment above the scenario.
+	SpecRefs []string `json:"specRefs"`
+	Feature  string   `json:"feature"`
+	URI      string   `json:"uri"`
+	Line     int      `json:"line"`
+	// NeedsGroups is true for scenarios that exercise Group Push; they are
+	// required only when the run declares group push.
+	NeedsGroups bool `json:"needsGroups,omitempty"`
+}
+
+var idTag = regexp.MustCompile(`^@([A-Z]{2,5}-\d{3})$`)
+
+// nonAreaTags are tags that are neither IDs nor areas.
+var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@needs-groups": true}
+
+// Catalog parses the embedded feature files and returns every scenario in
+// file order. It returns an error when a scenario lacks an ID or tier tag,
+// when an ID is used twice, or when a feature file does not parse: the
+// catalogue is part of the product and must be well-formed.
+func Catalog() ([]ScenarioInfo, error) {
+	return catalogFrom(features.FS)
+}
+
+func catalogFrom(fsys fs.FS) ([]ScenarioInfo, error) {
+	files, err := fs.Glob(fsys, "*.feature")
+	if err != nil {
+		return nil, fmt.Errorf("list feature files: %w", err)
+	}
+	sort.Strings(files)
+	var out []ScenarioInfo
+	seen := map[string]string{}
+	for _, name := range files {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		infos, err := parseFeature(name, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range infos {
+			if prev, dup := seen[in.ID]; dup {
+				return nil, fmt.Errorf("%s:%d: scenario ID %s already used in %s", name, in.Line, in.ID, prev)
+			}
+			seen[in.ID] = fmt.Sprintf("%s:%d", name, in.Line)
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
+	var ids messages.Incrementing
+	doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(src), ids.NewId)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	if doc.Feature == nil {
+		return nil, fmt.Errorf("parse %s: no Feature", name)
+	}
+	lines := strings.Split(string(src), "\n")
+	var featTags []string
+	for _, t := range doc.Feature.Tags {
+		featTags = append(featTags, t.Name)
+	}
+	var out []ScenarioInfo
+	for _, child := range doc.Feature.Children {
+		sc := child.Scenario
+		if sc == nil {
+			continue
+		}
+		tags := append([]string(nil), featTags...)
+		for _, t := range sc.Tags {
+			tags = append(tags, t.Name)
+		}
+		in := ScenarioInfo{
+			Title:   sc.Name,
+			Tags:    tags,
+			Feature: doc.Feature.Name,
+			URI:     path.Clean(name),
+			Line:    int(sc.Location.Line),
+		}
+		for _, t := range tags {
+			switch {
+			case idTag.MatchString(t):
+				if in.ID != "" {
+					return nil, fmt.Errorf("%s:%d: scenario has two IDs (%s, %s)", name, in.Line, in.ID, t)
+				}
+				in.ID = strings.TrimPrefix(t, "@")
+			case t == "@required" || t == "@optional":
+				in.Tier = strings.TrimPrefix(t, "@")
+			case t == "@needs-groups":
+				in.NeedsGroups = true
+			case !nonAreaTags[t]:
+				in.Areas = append(in.Areas, strings.TrimPrefix(t, "@"))
+			}
+		}
+		if in.ID == "" || in.Tier == "" {
+			return nil, fmt.Errorf("%s:%d: scenario %q needs an ID tag (@ABC-001) and a tier tag (@required/@optional)", name, in.Line, sc.Name)
+		}
+		in.SpecRefs = specRefsAbove(lines, firstTagLine(sc))
+		if len(in.SpecRefs) == 0 {
+			return nil, fmt.Errorf("%s:%d: scenario %s needs a \"# Spec:\" comment above it", name, in.Line, in.ID)
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+func firstTagLine(sc *messages.Scenario) int {
+	line := int(sc.Location.Line)
+	for _, t := range sc.Tags {
+		if l := int(t.Location.Line); l < line {
+			line = l
+		}
+	}
+	return line
+}
+
+// specRefsAbove collects the comment block directly above line (1-based)
+// that starts with "# Spec:" and splits it into references at ";".
+func specRefsAbove(lines []string, line int) []string {
+	var block []string
+	for i := line - 2; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if !strings.HasPrefix(l, "#") {
+			break
+		}
+		block = append([]string{strings.TrimSpace(strings.TrimPrefix(l, "#"))}, block...)
+	}
+	text := strings.Join(block, " ")
+	idx := strings.Index(text, "Spec:")
+	if idx < 0 {
+		return nil
+	}
+	var refs []string
+	for _, r := range strings.Split(text[idx+len("Spec:"):], ";") {
+		if r = strings.TrimSpace(r); r != "" {
+			refs = append(refs, r)
+		}
+	}
+	return refs
+}
+
+// MatchTags reports whether tags satisfy the godog tag expression expr:
+// comma-separated alternatives (OR) of "&&"-joined terms (AND), each term a
+// tag with or without "@", negated by a leading "~". An empty expression
+// matches everything. It mirrors godog's own filter so that the scenario
+// count shown as progress equals what godog runs.
+func MatchTags(expr string, tags []string) bool {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		return true
+	}
+	has := func(t string) bool {
+		for _, x := range tags {
+			if strings.TrimPrefix(x, "@") == t {
+				return true
+			}
+		}
+		return false
+	}
+	for _, alt := range strings.Split(expr, ",") {
+		ok := strings.TrimSpace(alt) != ""
+		for _, term := range strings.Split(alt, "&&") {
+			term = strings.ReplaceAll(strings.TrimSpace(term), "@", "")
+			if term == "" {
+				ok = false
+				continue
+			}
+			if strings.HasPrefix(term, "~") {
+				ok = ok && !has(term[1:])
+			} else {
+				ok = ok && has(term)
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidateTagExpr returns an error describing why expr is not a usable tag expression.
+func ValidateTagExpr(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, alt := range strings.Split(expr, ",") {
+		for _, term := range strings.Split(alt, "&&") {
+			t := strings.TrimPrefix(strings.TrimSpace(term), "~")
+			t = strings.TrimPrefix(t, "@")
+			if t == "" || strings.ContainsAny(t, " \t()|!") {
+				return fmt.Errorf("invalid tag expression %q: use @tag, ~@tag, && for AND and , for OR (e.g. \"@users && ~@optional\")", expr)
+			}
+		}
+	}
+	return nil
+}
+
+// Selection decides which scenarios a run executes and which tier each has.
+type Selection struct {
+	// Tags is a godog tag expression (see MatchTags).
+	Tags string
+	// Tier is "required" (only required scenarios) or "all" (default).
+	Tier string
+	// Areas limits the run to scenarios with one of these area tags; empty means all.
+	Areas []string
+	// Groups declares that the app uses Group Push: @needs-groups scenarios become required.
+	Groups bool
+}
+
+// EffectiveTier returns the tier of s in a run with sel: group scenarios are
+// required when the run declares group push.
+func (sel Selection) EffectiveTier(s ScenarioInfo) string {
+	if s.NeedsGroups && sel.Groups {
+		return "required"
+	}
+	return s.Tier
+}
+
+// Select returns the scenarios of all that the selection runs, in catalogue order.
+func (sel Selection) Select(all []ScenarioInfo) []ScenarioInfo {
+	var out []ScenarioInfo
+	for _, s := range all {
+		if !MatchTags(sel.Tags, s.Tags) {
+			continue
+		}
+		if sel.Tier == "required" && sel.EffectiveTier(s) != "required" {
+			continue
+		}
+		if len(sel.Areas) > 0 && !intersects(sel.Areas, s.Areas) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if strings.EqualFold(strings.TrimPrefix(x, "@"), y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// idExpr builds the godog tag expression that selects exactly these scenarios.
+func idExpr(sel []ScenarioInfo) string {
+	parts := make([]string, 0, len(sel))
+	for _, s := range sel {
+		parts = append(parts, "@"+s.ID)
+	}
+	return strings.Join(parts, ",")
+}

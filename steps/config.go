@@ -1,0 +1,152 @@
+// Package steps holds the godog step definitions and the suite runner of
+// scimconform.
+//
+// It sits in the middle of the data flow: a validated Config comes in from
+// the CLI, the embedded features/ catalogue is selected by tags and tier,
+// each step drives the mock Okta client (mockidp/okta) against the target's
+// URL and asserts with httpexpect, and the run comes out as a reports.Run.
+// It sees only a URL and credentials, never the reference server's
+// internals, and it never exits the process or prints secrets.
+package steps
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/scimconform/scimconform/mockidp/okta"
+)
+
+// Config is everything a run needs. The zero value is not usable: BaseURL
+// and credentials are required; Validate fills defaults and reports errors.
+type Config struct {
+	// BaseURL is the SCIM base URL of the target, e.g. http://127.0.0.1:8080/scim/v2.
+	BaseURL string
+	// Credentials are what Okta would send (bearer, bare header token or Basic).
+	Credentials okta.Credentials
+	// Profile is the Okta client profile: okta.ProfileOIN (default) or okta.ProfileAIW.
+	Profile okta.Profile
+	// PlusForSpace encodes spaces in filters as '+' instead of %20.
+	PlusForSpace bool
+	// Timeout is the per-request timeout; default 60s like Okta.
+	Timeout time.Duration
+	// HTTPClient carries TLS settings (--insecure, --ca-file); may be nil.
+	HTTPClient *http.Client
+	// Retry is the 429 retry policy; zero fields take Okta's defaults.
+	Retry okta.RetryPolicy
+
+	// Selection chooses scenarios and tiers.
+	Selection Selection
+	// Concurrency is how many scenarios run at once; default 1.
+	Concurrency int
+	// RevokedToken is an optional token the target has revoked (AUTH-006);
+	// empty skips that scenario.
+	RevokedToken string
+	// Cleanup deletes groups the run created (users are always deactivated,
+	// as Okta never deletes users) and, when the target allows DELETE, users.
+	Cleanup bool
+	// RunID is the run-unique prefix of every resource the run creates;
+	// default: random.
+	RunID string
+	// SSO configures the sign-in scenarios; nil skips them.
+	SSO *SSOConfig
+	// Progress receives one line per finished scenario; nil discards.
+	Progress io.Writer
+	// ToolVersion is written into the report.
+	ToolVersion string
+	// Image names the Docker image under test, when there is one (report only).
+	Image string
+}
+
+// Validate checks c and fills defaults. It returns an error that names the
+// offending setting.
+func (c *Config) Validate() error {
+	if c.BaseURL == "" {
+		return errors.New("no target: give --url (the SCIM base URL, e.g. https://app.example.com/scim/v2)")
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--url %q is not an absolute http(s) URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	switch c.Credentials.Mode {
+	case "":
+		c.Credentials.Mode = okta.AuthBearer
+	case okta.AuthBearer, okta.AuthHeader, okta.AuthBasic:
+	default:
+		return fmt.Errorf("--auth %q: use bearer, header or basic", c.Credentials.Mode)
+	}
+	if c.Credentials.Mode == okta.AuthBasic {
+		if c.Credentials.Username == "" || c.Credentials.Password == "" {
+			return errors.New("--auth basic needs a username and password (SCIMCONFORM_BASIC_USER / SCIMCONFORM_BASIC_PASSWORD)")
+		}
+	} else if c.Credentials.Token == "" {
+		return errors.New("no SCIM token: set SCIMCONFORM_TOKEN or give --token-file")
+	}
+	switch c.Profile {
+	case "":
+		c.Profile = okta.ProfileOIN
+	case okta.ProfileOIN, okta.ProfileAIW:
+	default:
+		return fmt.Errorf("--profile %q: use oin or aiw", c.Profile)
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("--timeout %v must be positive", c.Timeout)
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 1
+	}
+	if c.Concurrency < 0 || c.Concurrency > 64 {
+		return fmt.Errorf("--concurrency %d: use 1 to 64", c.Concurrency)
+	}
+	switch c.Selection.Tier {
+	case "":
+		c.Selection.Tier = "all"
+	case "all", "required":
+	default:
+		return fmt.Errorf("--tier %q: use required or all", c.Selection.Tier)
+	}
+	if err := ValidateTagExpr(c.Selection.Tags); err != nil {
+		return err
+	}
+	if c.RunID == "" {
+		c.RunID = newRunID()
+	}
+	return nil
+}
+
+// secrets returns every credential in c, for redaction.
+func (c *Config) secrets() []string {
+	var s []string
+	for _, v := range []string{c.Credentials.Token, c.Credentials.Password, c.RevokedToken} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// Hash returns a short hash of the settings that change results, without
+// any secret, so reports made with the same settings can be recognised.
+func (c *Config) Hash() string {
+	v := struct {
+		BaseURL, Auth, Profile, Tags, Tier string
+		Areas                              []string
+		Plus, Groups, Revoked, SSO         bool
+		Timeout                            time.Duration
+	}{c.BaseURL, string(c.Credentials.Mode), string(c.Profile), c.Selection.Tags, c.Selection.Tier,
+		c.Selection.Areas, c.PlusForSpace, c.Selection.Groups, c.RevokedToken != "", c.SSO != nil, c.Timeout}
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,278 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/scimconform/scimconform/mockidp/okta"
+)
+
+// registerSteps binds every step sentence of the catalogue to its function.
+// One sentence maps to one function named after it.
+func registerSteps(sc *godog.ScenarioContext) {
+	// Generic answers.
+	sc.Step(`^the app answers (\d{3})$`, theAppAnswers)
+	sc.Step(`^the app answers (\d{3}) or (\d{3})$`, theAppAnswersOneOf)
+	sc.Step(`^the answer is a ListResponse with integer counters$`, theAnswerIsAListResponse)
+	sc.Step(`^the answer has totalResults (\d+)$`, theAnswerHasTotalResults)
+	sc.Step(`^the answer is a SCIM error with status (\d{3})$`, theAnswerIsASCIMError)
+	sc.Step(`^the answer has scimType "([^"]*)"$`, theAnswerHasScimType)
+	sc.Step(`^every answer is (\d{3}) with a SCIM error body$`, everyAnswerIsASCIMError)
+	sc.Step(`^Okta records the operation as successful$`, oktaRecordsSuccess)
+	sc.Step(`^Okta sends (GET|DELETE) "([^"]*)"$`, oktaSendsRequest)
+	sc.Step(`^Okta sends (POST|PUT|PATCH) "([^"]*)" with the body:$`, oktaSendsRequestWithBody)
+	sc.Step(`^the answer has non-empty values at "([^"]*)"$`, theAnswerHasNonEmptyValues)
+	sc.Step(`^the answer lists a resource with (id|name) "([^"]*)"$`, theAnswerListsAResourceWith)
+
+	registerTokenSteps(sc)
+	registerUserSteps(sc)
+	registerImportSteps(sc)
+	registerErrorSteps(sc)
+	registerGroupSteps(sc)
+	registerDiscoverySteps(sc)
+	registerSpecSteps(sc)
+	registerSSOSteps(sc)
+}
+
+// do sends a raw request through the mock Okta client and makes it the answer.
+func (w *world) do(ctx context.Context, r okta.Request) *okta.Exchange {
+	ex := w.client.Do(ctx, r)
+	w.answer = &ex
+	return w.answer
+}
+
+// setOutcome records an operation's outcome and makes its last exchange the answer.
+func (w *world) setOutcome(o okta.Outcome) {
+	w.outcome = &o
+	if n := len(o.Exchanges); n > 0 {
+		ex := o.Exchanges[n-1]
+		w.answer = &ex
+	} else {
+		w.answer = nil
+	}
+}
+
+// must returns w or a harness error when the scenario has no world.
+func mustWorld(ctx context.Context) (*world, error) {
+	w := worldFrom(ctx)
+	if w == nil {
+		return nil, harnessf("scenario state missing")
+	}
+	return w, nil
+}
+
+func theAppAnswers(ctx context.Context, code int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if w.answer == nil {
+		return harnessf("%v", errNoAnswer)
+	}
+	w.rec.about("the app's answer")
+	w.checkStatus(w.answer, code)
+	return w.rec.err()
+}
+
+func theAppAnswersOneOf(ctx context.Context, a, b int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if w.answer == nil {
+		return harnessf("%v", errNoAnswer)
+	}
+	w.checkStatus(w.answer, a, b)
+	return w.rec.err()
+}
+
+func theAnswerIsAListResponse(ctx context.Context) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.checkListResponse(w.answer)
+	return w.rec.err()
+}
+
+func theAnswerHasTotalResults(ctx context.Context, n int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if obj := w.objectOf(w.answer); obj != nil {
+		obj.Value("totalResults").Number().IsEqual(n)
+	}
+	return w.rec.err()
+}
+
+func theAnswerIsASCIMError(ctx context.Context, status int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.checkSCIMError(w.answer, status)
+	return w.rec.err()
+}
+
+func theAnswerHasScimType(ctx context.Context, scimType string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if obj := w.objectOf(w.answer); obj != nil {
+		if _, ok := obj.Raw()["scimType"]; !ok {
+			w.rec.fail(`the error has no "scimType"`, strconv.Quote(scimType), "missing")
+		} else {
+			obj.Value("scimType").String().IsEqual(scimType)
+		}
+	}
+	return w.rec.err()
+}
+
+func everyAnswerIsASCIMError(ctx context.Context, status int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if len(w.answers) == 0 {
+		return harnessf("no probes were sent")
+	}
+	for i := range w.answers {
+		ex := &w.answers[i]
+		w.rec.about(fmt.Sprintf("%s %s", ex.Method, ex.URL))
+		if ex.StatusCode != status {
+			w.rec.fail("wrong status", strconv.Itoa(status), statusText(ex))
+			continue
+		}
+		w.rec.about("")
+		w.checkSCIMError(ex, status)
+	}
+	return w.rec.err()
+}
+
+func statusText(ex *okta.Exchange) string {
+	if ex.StatusCode == 0 {
+		return "no answer: " + ex.Err
+	}
+	return fmt.Sprintf("%d %s", ex.StatusCode, short(strings.TrimSpace(string(ex.ResponseBody))))
+}
+
+func oktaRecordsSuccess(ctx context.Context) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if w.outcome == nil {
+		return harnessf("no Okta operation ran before this step")
+	}
+	if !w.outcome.OK {
+		msg := w.outcome.Message
+		if msg == "" && w.outcome.Err != nil {
+			msg = w.outcome.Err.Error()
+		}
+		w.rec.fail(fmt.Sprintf("Okta would record the %s task as failed: %s", w.outcome.Operation, msg), "a successful task", "failed task")
+	}
+	return w.rec.err()
+}
+
+func oktaSendsRequest(ctx context.Context, method, path string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.do(ctx, okta.Request{Method: method, Path: path})
+	return nil
+}
+
+func oktaSendsRequestWithBody(ctx context.Context, method, path string, body *godog.DocString) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.do(ctx, okta.Request{Method: method, Path: path, Body: []byte(body.Content)})
+	return nil
+}
+
+func theAnswerHasNonEmptyValues(ctx context.Context, paths string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	m := w.decodeObject(w.answer)
+	if m == nil {
+		return w.rec.err()
+	}
+	for _, p := range strings.Split(paths, ",") {
+		p = strings.TrimSpace(p)
+		v, ok := lookupPath(m, p)
+		if !ok || isEmptyValue(v) {
+			w.rec.fail(fmt.Sprintf("%q is missing or empty", p), "a non-empty value", fmt.Sprintf("%v", v))
+		}
+	}
+	return w.rec.err()
+}
+
+func theAnswerListsAResourceWith(ctx context.Context, attr, value string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	m := w.decodeObject(w.answer)
+	if m == nil {
+		return w.rec.err()
+	}
+	var got []string
+	for _, r := range resources(m) {
+		s, _ := r[attr].(string)
+		if s == value {
+			return w.rec.err()
+		}
+		got = append(got, s)
+	}
+	w.rec.fail(fmt.Sprintf("no listed resource has %s %q", attr, value), value, strings.Join(got, ", "))
+	return w.rec.err()
+}
+
+// probeEndpoints sends one request to every SCIM endpoint and method with
+// the given Authorization value (nil pointer: none at all) and keeps the
+// answers. Resource ids are random UUIDs, so a server that skips
+// authentication answers 404 or 2xx instead of 401 and is caught.
+func (w *world) probeEndpoints(ctx context.Context, auth *string) {
+	id := randomUUID()
+	createUser := mustJSON(map[string]any{
+		"schemas": []string{userURN}, "userName": fmt.Sprintf("probe.%s.%s@Example.com", w.cfg.RunID, id[:8]),
+		"name": map[string]any{"givenName": "Probe", "familyName": "Unauthenticated"}, "active": true,
+	})
+	patchUser := mustJSON(map[string]any{"schemas": []string{patchOpURN},
+		"Operations": []any{map[string]any{"op": "replace", "value": map[string]any{"active": false}}}})
+	group := mustJSON(map[string]any{"schemas": []string{groupURN}, "displayName": "probe " + w.cfg.RunID + " " + id[:8], "members": []any{}})
+	probes := []okta.Request{
+		{Method: http.MethodGet, Path: "/Users?startIndex=1&count=2"},
+		{Method: http.MethodPost, Path: "/Users", Body: createUser},
+		{Method: http.MethodGet, Path: "/Users/" + id},
+		{Method: http.MethodPut, Path: "/Users/" + id, Body: createUser},
+		{Method: http.MethodPatch, Path: "/Users/" + id, Body: patchUser},
+		{Method: http.MethodDelete, Path: "/Users/" + id},
+		{Method: http.MethodGet, Path: "/Groups?startIndex=1&count=100"},
+		{Method: http.MethodPost, Path: "/Groups", Body: group},
+		{Method: http.MethodGet, Path: "/Groups/" + id},
+		{Method: http.MethodPut, Path: "/Groups/" + id, Body: group},
+		{Method: http.MethodPatch, Path: "/Groups/" + id, Body: patchUser},
+		{Method: http.MethodDelete, Path: "/Groups/" + id},
+	}
+	w.answers = w.answers[:0]
+	for _, p := range probes {
+		p.Authorization = auth
+		ex := w.client.Do(ctx, p)
+		if p.Method == http.MethodPost && p.Path == "/Users" {
+			w.noteStray(&ex)
+		}
+		w.answers = append(w.answers, ex)
+	}
+}

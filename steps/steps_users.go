@@ -1,0 +1,556 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/scimconform/scimconform/mockidp/okta"
+)
+
+func registerUserSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^a new person "([^"]*)" in Okta$`, aNewPersonInOkta)
+	sc.Step(`^"([^"]*)" is assigned to the app$`, isAssignedToTheApp)
+	sc.Step(`^Okta assigns "([^"]*)" to the app$`, oktaAssignsToTheApp)
+	sc.Step(`^Okta looks up "([^"]*)" by userName$`, oktaLooksUpByUserName)
+	sc.Step(`^Okta looks up "([^"]*)" by userName in (upper|lower) case$`, oktaLooksUpByUserNameInCase)
+	sc.Step(`^Okta reads "([^"]*)" from the app$`, oktaReadsFromTheApp)
+	sc.Step(`^the answer is the user "([^"]*)" as Okta sent it$`, theAnswerIsTheUserAsOktaSentIt)
+	sc.Step(`^the answer lists exactly the user "([^"]*)"$`, theAnswerListsExactlyTheUser)
+	sc.Step(`^the listed user has active (true|false)$`, theListedUserHasActive)
+	sc.Step(`^the answer has active (true|false)$`, theAnswerHasActive)
+	sc.Step(`^Okta creates "([^"]*)" again with the userName in upper case$`, oktaCreatesAgainInUpperCase)
+	sc.Step(`^Okta creates "([^"]*)" again with the same userName$`, oktaCreatesAgainSame)
+	sc.Step(`^the answer does not contain the password Okta sent$`, theAnswerDoesNotContainThePassword)
+	sc.Step(`^the answer has externalId equal to the Okta user id of "([^"]*)"$`, theAnswerHasExternalIDOf)
+	sc.Step(`^Okta changes the name of "([^"]*)" to "([^"]*)" "([^"]*)"$`, oktaChangesTheName)
+	sc.Step(`^the answer has name\.givenName "([^"]*)" and name\.familyName "([^"]*)"$`, theAnswerHasName)
+	sc.Step(`^Okta sends back the user "([^"]*)" with id, meta, password, groups and an unknown extension$`, oktaSendsBackTheUserWithServerFields)
+	sc.Step(`^Okta changes the primary email of "([^"]*)" with a profile update$`, oktaChangesThePrimaryEmailWithAnUpdate)
+	sc.Step(`^the change is applied, or refused with 400 mutability and a detail that tells the admin what to do$`, theChangeIsAppliedOrRefusedClearly)
+	sc.Step(`^Okta unassigns "([^"]*)" from the app$`, oktaUnassigns)
+	sc.Step(`^Okta has unassigned "([^"]*)" from the app$`, oktaHasUnassigned)
+	sc.Step(`^the user "([^"]*)" keeps the same id in the app$`, theUserKeepsTheSameID)
+	sc.Step(`^Okta changes the primary email of "([^"]*)" by unassigning and reassigning$`, oktaChangesThePrimaryEmailByReassign)
+	sc.Step(`^the listed user has the new email of "([^"]*)" as primary email$`, theListedUserHasTheNewEmail)
+	sc.Step(`^the previous app user of "([^"]*)" is inactive or carries the new email$`, thePreviousAppUserIsInactiveOrRenamed)
+}
+
+func aNewPersonInOkta(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.person(alias)
+	return nil
+}
+
+// assign runs Okta's assignment and records its outcome.
+func (w *world) assign(ctx context.Context, alias string) okta.Outcome {
+	_, o := w.client.Assign(ctx, w.person(alias))
+	w.setOutcome(o)
+	return o
+}
+
+// setupFailed turns a failed precondition into a step failure that names it.
+func setupFailed(what string, o okta.Outcome) error {
+	msg := o.Message
+	if msg == "" && o.Err != nil {
+		msg = o.Err.Error()
+	}
+	return &checkError{failures: []failure{{message: fmt.Sprintf("precondition failed: %s: %s", what, msg), expected: "a successful Okta task", actual: "failed task"}}}
+}
+
+func isAssignedToTheApp(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if o := w.assign(ctx, alias); !o.OK {
+		return setupFailed(fmt.Sprintf("assign %q", alias), o)
+	}
+	return nil
+}
+
+func oktaAssignsToTheApp(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.assign(ctx, alias)
+	return nil
+}
+
+func (w *world) lookup(ctx context.Context, userName string) {
+	w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users", Query: userNameQuery(userName)})
+}
+
+func oktaLooksUpByUserName(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	w.lookup(ctx, w.person(alias).Login)
+	return nil
+}
+
+func oktaLooksUpByUserNameInCase(ctx context.Context, alias, letterCase string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	login := w.person(alias).Login
+	if letterCase == "upper" {
+		login = strings.ToUpper(login)
+	} else {
+		login = strings.ToLower(login)
+	}
+	w.lookup(ctx, login)
+	return nil
+}
+
+// scimID returns the SCIM id Okta stored for alias, or a harness error.
+func (w *world) scimID(alias string) (string, error) {
+	p := w.person(alias)
+	asg, ok := w.client.Assignment(p.ID)
+	if !ok || asg.SCIMID == "" {
+		if id := w.previousID[alias]; id != "" {
+			return id, nil
+		}
+		return "", &checkError{failures: []failure{{message: fmt.Sprintf("Okta has no app user id for %q (the assignment did not link a user)", alias), expected: "a SCIM id", actual: "none"}}}
+	}
+	return asg.SCIMID, nil
+}
+
+func oktaReadsFromTheApp(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := w.scimID(alias)
+	if err != nil {
+		return err
+	}
+	w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
+	return nil
+}
+
+// checkUserMatches checks that m is the SCIM user Okta created for p:
+// a server id, the exact mixed-case userName (Okta SPEC #6), the name,
+// the primary work email and active true.
+func (w *world) checkUserMatches(m map[string]any, p *okta.Person) {
+	if id, _ := m["id"].(string); id == "" {
+		w.rec.fail(`the user has no "id" (Okta shows "Create new user returned empty user")`, "a non-empty id", fmt.Sprint(m["id"]))
+	}
+	if !containsString(m["schemas"], userURN) {
+		w.rec.fail("the user lacks the core User schema", userURN, short(fmt.Sprint(m["schemas"])))
+	}
+	if u, _ := m["userName"].(string); u != p.Login {
+		w.rec.fail("userName is not what Okta sent (case must be preserved)", p.Login, fmt.Sprint(m["userName"]))
+	}
+	if v, _ := lookupPath(m, "name.givenName"); v != p.GivenName {
+		w.rec.fail("name.givenName differs", p.GivenName, fmt.Sprint(v))
+	}
+	if v, _ := lookupPath(m, "name.familyName"); v != p.FamilyName {
+		w.rec.fail("name.familyName differs", p.FamilyName, fmt.Sprint(v))
+	}
+	if e := primaryEmail(m); !strings.EqualFold(e, p.Email) {
+		w.rec.fail("the primary email differs", p.Email, e)
+	}
+	if a, ok := m["active"].(bool); !ok || !a {
+		w.rec.fail(`"active" must be the JSON boolean true`, "true", fmt.Sprintf("%#v", m["active"]))
+	}
+}
+
+// primaryEmail returns the value of the primary email, or of the only email.
+func primaryEmail(m map[string]any) string {
+	arr, _ := m["emails"].([]any)
+	var first string
+	for i, e := range arr {
+		o, _ := e.(map[string]any)
+		v, _ := o["value"].(string)
+		if i == 0 {
+			first = v
+		}
+		if p, _ := o["primary"].(bool); p {
+			return v
+		}
+	}
+	if len(arr) == 1 {
+		return first
+	}
+	return ""
+}
+
+func theAnswerIsTheUserAsOktaSentIt(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if m := w.decodeObject(w.answer); m != nil {
+		w.checkUserMatches(m, w.person(alias))
+	}
+	return w.rec.err()
+}
+
+// listedUser checks that the answer lists exactly one user and returns it.
+func (w *world) listedUser() map[string]any {
+	m := w.checkListResponse(w.answer)
+	if m == nil {
+		return nil
+	}
+	rs := resources(m)
+	if total, _ := m["totalResults"].(float64); total != 1 || len(rs) != 1 {
+		w.rec.fail("the lookup must find exactly one user", "totalResults 1 and one resource", fmt.Sprintf("totalResults %v and %d resources", m["totalResults"], len(rs)))
+		if len(rs) == 0 {
+			return nil
+		}
+	}
+	return rs[0]
+}
+
+func theAnswerListsExactlyTheUser(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	u := w.listedUser()
+	if u != nil {
+		p := w.person(alias)
+		if got, _ := u["userName"].(string); !strings.EqualFold(got, p.Login) {
+			w.rec.fail("the lookup returned another user", p.Login, got)
+		}
+		if asg, ok := w.client.Assignment(p.ID); ok && asg.SCIMID != "" {
+			if got, _ := u["id"].(string); got != asg.SCIMID {
+				w.rec.fail("the lookup returned another user id", asg.SCIMID, got)
+			}
+		}
+	}
+	return w.rec.err()
+}
+
+func checkActive(w *world, m map[string]any, want string) {
+	a, ok := m["active"].(bool)
+	if !ok {
+		w.rec.fail(`"active" must be a JSON boolean`, want, fmt.Sprintf("%#v", m["active"]))
+		return
+	}
+	if fmt.Sprint(a) != want {
+		w.rec.fail(`"active" has the wrong value`, want, fmt.Sprint(a))
+	}
+}
+
+func theListedUserHasActive(ctx context.Context, want string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if u := w.listedUser(); u != nil {
+		checkActive(w, u, want)
+	}
+	return w.rec.err()
+}
+
+func theAnswerHasActive(ctx context.Context, want string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if m := w.decodeObject(w.answer); m != nil {
+		checkActive(w, m, want)
+	}
+	return w.rec.err()
+}
+
+// createAgain POSTs Okta's create body (okta-wire.md §4.2) for another Okta
+// person whose login equals alias's, in the given form.
+func (w *world) createAgain(ctx context.Context, alias string, login string) error {
+	p := w.person(alias)
+	other := *p
+	other.ID = okta.NewPersonID()
+	other.Login, other.Email = login, login
+	body, err := w.client.CreateUserBody(&other)
+	if err != nil {
+		return harnessf("create body: %v", err)
+	}
+	w.noteStray(w.do(ctx, okta.Request{Method: http.MethodPost, Path: "/Users", Body: body}))
+	return nil
+}
+
+func oktaCreatesAgainInUpperCase(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	return w.createAgain(ctx, alias, strings.ToUpper(w.person(alias).Login))
+}
+
+func oktaCreatesAgainSame(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	return w.createAgain(ctx, alias, w.person(alias).Login)
+}
+
+func theAnswerDoesNotContainThePassword(ctx context.Context) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	m := w.decodeObject(w.answer)
+	if m == nil {
+		return w.rec.err()
+	}
+	// RFC 7643 §4.1.1: password is "returned never". The transcript redacts
+	// the value, so the check is on the attribute itself.
+	for k := range m {
+		if strings.EqualFold(k, "password") {
+			w.rec.fail(`the answer returns the "password" attribute (RFC 7643 §4.1.1: returned never)`, "no password attribute", "password present")
+		}
+	}
+	return w.rec.err()
+}
+
+func theAnswerHasExternalIDOf(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if obj := w.objectOf(w.answer); obj != nil {
+		if _, ok := obj.Raw()["externalId"]; !ok {
+			w.rec.fail(`the user has no "externalId" (Okta links users by it)`, w.person(alias).ID, "missing")
+		} else {
+			obj.Value("externalId").String().IsEqual(w.person(alias).ID)
+		}
+	}
+	return w.rec.err()
+}
+
+func oktaChangesTheName(ctx context.Context, alias, given, family string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	p := w.person(alias)
+	p.GivenName, p.FamilyName = given, family
+	p.DisplayName = given + " " + family
+	w.setOutcome(w.client.UpdateProfile(ctx, p))
+	return nil
+}
+
+func theAnswerHasName(ctx context.Context, given, family string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if m := w.decodeObject(w.answer); m != nil {
+		if v, _ := lookupPath(m, "name.givenName"); v != given {
+			w.rec.fail("name.givenName was not updated", given, fmt.Sprint(v))
+		}
+		if v, _ := lookupPath(m, "name.familyName"); v != family {
+			w.rec.fail("name.familyName was not updated", family, fmt.Sprint(v))
+		}
+	}
+	return w.rec.err()
+}
+
+const acmeExtensionURN = "urn:ietf:params:scim:schemas:extension:scimconform:2.0:Unknown"
+
+func oktaSendsBackTheUserWithServerFields(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := w.scimID(alias)
+	if err != nil {
+		return err
+	}
+	get := w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
+	m := w.decodeObject(get)
+	if m == nil {
+		return w.rec.err()
+	}
+	// Okta echoes what the server returned (okta-wire.md §5.1) plus its own
+	// password and groups (§4.2); the extension is data the server never saw.
+	m["id"] = id
+	if _, ok := m["meta"]; !ok {
+		m["meta"] = map[string]any{"resourceType": "User"}
+	}
+	m["password"] = randomHex(6)
+	m["groups"] = []any{}
+	m[acmeExtensionURN] = map[string]any{"costCenter": "4711"}
+	schemas, _ := m["schemas"].([]any)
+	m["schemas"] = append(schemas, acmeExtensionURN)
+	w.do(ctx, okta.Request{Method: http.MethodPut, Path: "/Users/" + url.PathEscape(id), Body: mustJSON(m)})
+	return nil
+}
+
+func oktaChangesThePrimaryEmailWithAnUpdate(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	p := w.person(alias)
+	w.oldLogin[alias] = p.Login
+	email := w.newEmail(alias)
+	p.Login, p.Email = email, email
+	o := w.client.UpdateProfile(ctx, p)
+	w.setOutcome(o)
+	return nil
+}
+
+func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	ex := w.answer
+	if ex == nil || ex.StatusCode == 0 {
+		w.checkStatus(ex, 200)
+		return w.rec.err()
+	}
+	alias := ""
+	for a := range w.oldLogin {
+		alias = a
+	}
+	p := w.person(alias)
+	switch {
+	case ex.StatusCode == 200 || ex.StatusCode == 204:
+		id, err := w.scimID(alias)
+		if err != nil {
+			return err
+		}
+		get := w.client.Do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
+		m := w.decodeObject(&get)
+		if m == nil {
+			return w.rec.err()
+		}
+		u, _ := m["userName"].(string)
+		e := primaryEmail(m)
+		if !strings.EqualFold(u, p.Login) || !strings.EqualFold(e, p.Email) {
+			w.rec.fail("the update answered success but the user kept the old email: Okta would believe the change was made",
+				fmt.Sprintf("userName and primary email %s, or 400 mutability", p.Login), fmt.Sprintf("userName %s, primary email %s", u, e))
+		}
+	case ex.StatusCode == 400:
+		w.checkSCIMError(ex, 400)
+		m := w.decodeObject(ex)
+		if m != nil {
+			if st, _ := m["scimType"].(string); st != "mutability" {
+				w.rec.fail(`a refused email change must say scimType "mutability" (RFC 7644 §3.12)`, "mutability", fmt.Sprint(m["scimType"]))
+			}
+			if d, _ := m["detail"].(string); len(strings.Fields(d)) < 4 {
+				w.rec.fail("the detail must tell the Okta admin what to do (it is shown verbatim in Okta)", "an actionable sentence, e.g. \"unassign and reassign the user\"", fmt.Sprintf("%q", d))
+			}
+		}
+	default:
+		w.rec.fail("an email change must be applied (200/204) or refused with 400 mutability", "200, 204 or 400", statusText(ex))
+	}
+	// Okta keeps its own view; put the person back so cleanup and later steps
+	// address the user that exists.
+	return w.rec.err()
+}
+
+func oktaUnassigns(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if id, err := w.scimID(alias); err == nil {
+		w.previousID[alias] = id
+	}
+	w.setOutcome(w.client.Unassign(ctx, w.person(alias)))
+	return nil
+}
+
+func oktaHasUnassigned(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if id, err := w.scimID(alias); err == nil {
+		w.previousID[alias] = id
+	}
+	o := w.client.Unassign(ctx, w.person(alias))
+	w.setOutcome(o)
+	if !o.OK {
+		return setupFailed(fmt.Sprintf("unassign %q", alias), o)
+	}
+	return nil
+}
+
+func theUserKeepsTheSameID(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	prev := w.previousID[alias]
+	if prev == "" {
+		return harnessf("no previous id recorded for %q", alias)
+	}
+	asg, ok := w.client.Assignment(w.person(alias).ID)
+	got := ""
+	if ok {
+		got = asg.SCIMID
+	}
+	if got != prev {
+		w.rec.fail("reassigning must reactivate the same app user (Okta CRUD test #11), not create another", prev, got)
+	}
+	return w.rec.err()
+}
+
+func oktaChangesThePrimaryEmailByReassign(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	p := w.person(alias)
+	if id, err := w.scimID(alias); err == nil {
+		w.previousID[alias] = id
+	}
+	w.oldLogin[alias] = p.Login
+	_, o := w.client.ChangePrimaryEmail(ctx, p, w.newEmail(alias))
+	w.setOutcome(o)
+	return nil
+}
+
+func theListedUserHasTheNewEmail(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if u := w.listedUser(); u != nil {
+		p := w.person(alias)
+		if e := primaryEmail(u); !strings.EqualFold(e, p.Email) {
+			w.rec.fail("the user found by the new userName does not have the new primary email", p.Email, e)
+		}
+	}
+	return w.rec.err()
+}
+
+func thePreviousAppUserIsInactiveOrRenamed(ctx context.Context, alias string) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	prev := w.previousID[alias]
+	if prev == "" {
+		return harnessf("no previous id recorded for %q", alias)
+	}
+	w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(prev)})
+	w.checkStatus(w.answer, 200)
+	if m := w.decodeObject(w.answer); m != nil {
+		p := w.person(alias)
+		active, _ := m["active"].(bool)
+		u, _ := m["userName"].(string)
+		renamed := strings.EqualFold(u, p.Login)
+		if active && !renamed {
+			w.rec.fail("the old app user is still active with the old email: two active users for one person", "inactive, or renamed to the new email", fmt.Sprintf("active user %s", u))
+		}
+	}
+	return w.rec.err()
+}

@@ -1,0 +1,429 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/scimconform/scimconform/features"
+	"github.com/scimconform/scimconform/mockidp/okta"
+	"github.com/scimconform/scimconform/reports"
+)
+
+// ErrNothingSelected is returned by Run when the selection matches no scenario.
+var ErrNothingSelected = errors.New("no scenario matches the selection (check --tags, --tier and --features; `scimconform list` shows the catalogue)")
+
+// Run executes the selected scenarios against cfg.BaseURL and returns the
+// results. It returns an error only when the suite could not run at all
+// (invalid configuration, broken catalogue, nothing selected); failing
+// scenarios are results, not errors. Secrets in cfg are redacted from the
+// returned run. Run must not be called concurrently in one process, because
+// godog sets process-wide environment variables.
+func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	all, err := Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("scenario catalogue: %w", err)
+	}
+	selected := cfg.Selection.Select(all)
+	if len(selected) == 0 {
+		return nil, ErrNothingSelected
+	}
+	c := newCollector(&cfg, all, len(selected))
+	st := &suiteState{}
+	suite := godog.TestSuite{
+		Name: "scimconform",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			initScenario(ctx, sc, &cfg, st, c)
+		},
+		Options: &godog.Options{
+			FS:             features.FS,
+			Paths:          []string{"."},
+			Tags:           idExpr(selected),
+			Format:         "progress",
+			Output:         io.Discard,
+			Strict:         true,
+			Concurrency:    cfg.Concurrency,
+			NoColors:       true,
+			DefaultContext: ctx,
+		},
+	}
+	run := &reports.Run{
+		SchemaVersion:  reports.SchemaVersion,
+		Tool:           reports.Tool{Name: "scimconform", Version: cfg.ToolVersion},
+		CatalogVersion: features.CatalogVersion,
+		StartedAt:      time.Now().UTC(),
+		Target: reports.Target{
+			BaseURL:  cfg.BaseURL,
+			AuthMode: string(cfg.Credentials.Mode),
+			Profile:  string(cfg.Profile),
+			Image:    cfg.Image,
+		},
+		ConfigHash: cfg.Hash(),
+	}
+	code := suite.Run()
+	run.FinishedAt = time.Now().UTC()
+	run.Features = c.features()
+	if code == 2 {
+		return nil, fmt.Errorf("godog refused the suite options (exit 2)")
+	}
+	// A scenario godog never started (e.g. cancelled) stays "skip".
+	run.ComputeTotals()
+	run.Redact(cfg.secrets()...)
+	return run, nil
+}
+
+// newClient builds the mock Okta client for one scenario.
+func newClient(cfg *Config) (*okta.Client, error) {
+	var hc *http.Client
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	return okta.New(okta.Config{
+		BaseURL:      cfg.BaseURL,
+		Credentials:  cfg.Credentials,
+		Profile:      cfg.Profile,
+		Features:     clientFeatures(cfg),
+		PlusForSpace: cfg.PlusForSpace,
+		HTTPClient:   hc,
+		Timeout:      cfg.Timeout,
+		Retry:        cfg.Retry,
+	})
+}
+
+func clientFeatures(cfg *Config) okta.Features {
+	f := okta.DefaultFeatures()
+	f.PushGroups = true
+	return f
+}
+
+// initScenario registers hooks and steps for one scenario.
+func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config, st *suiteState, c *collector) {
+	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+		client, err := newClient(cfg)
+		w := &world{
+			cfg: cfg, suite: st, client: client,
+			people: map[string]*okta.Person{}, groups: map[string]*okta.Group{}, pushed: map[string]bool{},
+			passwds: map[string]string{}, previousID: map[string]string{}, oldLogin: map[string]string{},
+		}
+		w.rec = &recorder{redact: func(s string) string { return redactAll(s, cfg.secrets()) }}
+		c.begin(s)
+		if err != nil {
+			return ctx, harnessf("mock Okta client: %v", err)
+		}
+		return context.WithValue(ctx, worldKey{}, w), nil
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		if w := worldFrom(ctx); w != nil {
+			w.transcriptMark = len(w.client.Transcript())
+			w.rec.err() // drop anything left over
+			c.stepStarted(st)
+		}
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		w := worldFrom(ctx)
+		if w == nil {
+			return ctx, nil
+		}
+		defer func() { _ = recover() }() // godog does not recover After hooks (godog #662)
+		tr := w.client.Transcript()
+		var ex []okta.Exchange
+		if w.transcriptMark <= len(tr) {
+			ex = tr[w.transcriptMark:]
+		}
+		c.stepDone(st, status, err, ex, w.skipReason)
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+		w := worldFrom(ctx)
+		func() {
+			defer func() { _ = recover() }()
+			if w != nil {
+				w.cleanup(runCtx)
+			}
+		}()
+		skip := ""
+		if w != nil {
+			skip = w.skipReason
+		}
+		c.end(s, err, skip)
+		return ctx, nil
+	})
+	registerSteps(sc)
+}
+
+// cleanup deactivates every user the scenario assigned (Okta never deletes
+// users) and deletes pushed groups and users when cfg.Cleanup is set. It
+// runs after the last step; its requests are not part of any step.
+func (w *world) cleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 2*w.cfg.Timeout)
+	defer cancel()
+	if w.sso != nil {
+		w.sso.close()
+	}
+	if w.cfg.Cleanup {
+		for alias, g := range w.groups {
+			if w.pushed[alias] && g.SCIMID != "" {
+				w.client.UnlinkAndDeleteGroup(ctx, g)
+			}
+		}
+	}
+	deactivate := mustJSON(map[string]any{"schemas": []string{patchOpURN},
+		"Operations": []any{map[string]any{"op": "replace", "value": map[string]any{"active": false}}}})
+	for _, id := range w.strays {
+		w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: "/Users/" + url.PathEscape(id), Body: deactivate})
+	}
+	aliases := make([]string, 0, len(w.people))
+	for a := range w.people {
+		aliases = append(aliases, a)
+	}
+	sort.Strings(aliases)
+	for _, a := range aliases {
+		p := w.people[a]
+		asg, ok := w.client.Assignment(p.ID)
+		if !ok || asg.SCIMID == "" {
+			continue
+		}
+		if asg.Active {
+			w.client.Unassign(ctx, p)
+		}
+		if w.cfg.Cleanup {
+			w.client.Do(ctx, okta.Request{Method: http.MethodDelete, Path: "/Users/" + asg.SCIMID})
+		}
+	}
+}
+
+// redactAll replaces every secret in s.
+func redactAll(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "<redacted>")
+		}
+	}
+	return s
+}
+
+// collector builds the results model from godog's hooks. Under
+// concurrency, hooks of different scenarios run on different goroutines.
+type collector struct {
+	mu       sync.Mutex
+	cfg      *Config
+	byID     map[string]ScenarioInfo
+	order    []ScenarioInfo
+	total    int
+	done     int
+	running  map[string]*scenarioRun // by pickle id
+	finished map[string]*reports.Scenario
+}
+
+type scenarioRun struct {
+	res       *reports.Scenario
+	started   time.Time
+	stepIdx   map[string]int // pickle step id -> index
+	stepStart time.Time
+}
+
+func newCollector(cfg *Config, all []ScenarioInfo, total int) *collector {
+	c := &collector{cfg: cfg, byID: map[string]ScenarioInfo{}, total: total,
+		running: map[string]*scenarioRun{}, finished: map[string]*reports.Scenario{}}
+	for _, s := range all {
+		c.byID[s.ID] = s
+		c.order = append(c.order, s)
+	}
+	return c
+}
+
+func scenarioID(s *godog.Scenario) string {
+	for _, t := range s.Tags {
+		if idTag.MatchString(t.Name) {
+			return strings.TrimPrefix(t.Name, "@")
+		}
+	}
+	return ""
+}
+
+func (c *collector) begin(s *godog.Scenario) {
+	id := scenarioID(s)
+	info := c.byID[id]
+	res := &reports.Scenario{
+		ID: id, Title: s.Name, Tier: c.cfg.Selection.EffectiveTier(info), Areas: info.Areas,
+		SpecRefs: info.SpecRefs, Line: info.Line, Status: reports.StatusPass,
+	}
+	for _, t := range s.Tags {
+		res.Tags = append(res.Tags, t.Name)
+	}
+	sr := &scenarioRun{res: res, started: time.Now(), stepIdx: map[string]int{}}
+	for i, ps := range s.Steps {
+		res.Steps = append(res.Steps, reports.Step{Text: ps.Text, Status: reports.StatusSkip, Reason: "not run: an earlier step did not pass"})
+		sr.stepIdx[ps.Id] = i
+	}
+	c.mu.Lock()
+	c.running[s.Id] = sr
+	c.mu.Unlock()
+}
+
+// find returns the running scenario that owns pickle step id.
+func (c *collector) find(stepID string) (*scenarioRun, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, sr := range c.running {
+		if i, ok := sr.stepIdx[stepID]; ok {
+			return sr, i
+		}
+	}
+	return nil, 0
+}
+
+func (c *collector) stepStarted(st *godog.Step) {
+	if sr, _ := c.find(st.Id); sr != nil {
+		c.mu.Lock()
+		sr.stepStart = time.Now()
+		c.mu.Unlock()
+	}
+}
+
+func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err error, ex []okta.Exchange, skipReason string) {
+	sr, i := c.find(st.Id)
+	if sr == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	step := &sr.res.Steps[i]
+	step.DurationMS = ms(time.Since(sr.stepStart))
+	step.Reason = ""
+	step.Exchanges = convertExchanges(ex)
+	switch {
+	case err == nil && status == godog.StepPassed:
+		step.Status = reports.StatusPass
+	case errors.Is(err, godog.ErrSkip) || status == godog.StepSkipped:
+		step.Status = reports.StatusSkip
+		step.Reason = skipReason
+	default:
+		step.Status, step.Failure = classify(err, status)
+		step.Reason = step.Failure.Message
+	}
+}
+
+func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
+	c.mu.Lock()
+	sr := c.running[s.Id]
+	delete(c.running, s.Id)
+	if sr == nil {
+		c.mu.Unlock()
+		return
+	}
+	res := sr.res
+	res.DurationMS = ms(time.Since(sr.started))
+	res.Status = reports.StatusPass
+	for _, st := range res.Steps {
+		if st.Status == reports.StatusFail || st.Status == reports.StatusError {
+			res.Status, res.Reason = st.Status, st.Reason
+			break
+		}
+		if st.Status == reports.StatusSkip && res.Status == reports.StatusPass {
+			res.Status, res.Reason = reports.StatusSkip, st.Reason
+		}
+	}
+	if res.Status == reports.StatusPass && err != nil && !errors.Is(err, godog.ErrSkip) {
+		// The scenario failed outside a step (hook error, undefined step).
+		f := failureOf(err)
+		res.Status, res.Reason = reports.StatusError, f.Message
+	}
+	if res.Status == reports.StatusSkip && skipReason != "" {
+		res.Reason = skipReason
+	}
+	c.finished[res.ID] = res
+	c.done++
+	n, total := c.done, c.total
+	c.mu.Unlock()
+	if p := c.cfg.Progress; p != nil {
+		line := fmt.Sprintf("[%d/%d] %-5s %s %s", n, total, strings.ToUpper(string(res.Status)), res.ID, res.Title)
+		if res.Reason != "" && res.Status != reports.StatusPass {
+			line += " — " + firstLine(res.Reason)
+		}
+		fmt.Fprintln(p, line)
+	}
+}
+
+// features groups finished scenarios by feature in catalogue order.
+func (c *collector) features() []reports.Feature {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []reports.Feature
+	idx := map[string]int{}
+	for _, info := range c.order {
+		res, ok := c.finished[info.ID]
+		if !ok {
+			continue
+		}
+		i, ok := idx[info.URI]
+		if !ok {
+			i = len(out)
+			idx[info.URI] = i
+			out = append(out, reports.Feature{Name: info.Feature, URI: "features/" + info.URI})
+		}
+		out[i].Scenarios = append(out[i].Scenarios, *res)
+	}
+	return out
+}
+
+func classify(err error, status godog.StepResultStatus) (reports.Status, *reports.Failure) {
+	f := failureOf(err)
+	var he *harnessError
+	switch {
+	case err == nil:
+		return reports.StatusError, &reports.Failure{Message: fmt.Sprintf("step ended with status %v and no error", status)}
+	case errors.As(err, &he):
+		return reports.StatusError, f
+	case status == godog.StepUndefined, status == godog.StepPending, status == godog.StepAmbiguous:
+		return reports.StatusError, f
+	}
+	return reports.StatusFail, f
+}
+
+func failureOf(err error) *reports.Failure {
+	if err == nil {
+		return &reports.Failure{Message: "unknown failure"}
+	}
+	var ce *checkError
+	if errors.As(err, &ce) && len(ce.failures) > 0 {
+		f := &reports.Failure{Message: ce.Error(), Expected: ce.failures[0].expected, Actual: ce.failures[0].actual}
+		return f
+	}
+	return &reports.Failure{Message: err.Error()}
+}
+
+func convertExchanges(in []okta.Exchange) []reports.Exchange {
+	out := make([]reports.Exchange, 0, len(in))
+	for _, e := range in {
+		out = append(out, reports.Exchange{
+			StartedAt: e.StartedAt.UTC(), DurationMS: ms(e.Duration), Method: e.Method, URL: e.URL,
+			RequestHeaders: e.RequestHeader, RequestBody: string(e.RequestBody), StatusCode: e.StatusCode,
+			ResponseHeaders: e.ResponseHeader, ResponseBody: string(e.ResponseBody), Truncated: e.Truncated, Error: e.Err,
+		})
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return short(s)
+}
