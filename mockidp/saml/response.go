@@ -71,6 +71,8 @@ type responseParams struct {
 	target       *User
 	issuedAt     time.Time
 	sessionIndex string
+	signResponse bool
+	signAssert   bool
 }
 
 // WithInResponseTo makes the Response answer the AuthnRequest with ID id
@@ -89,6 +91,14 @@ func WithAttack(a Attack) ResponseOption {
 // try to sign in as; other responses ignore it.
 func WithTarget(u User) ResponseOption {
 	return func(p *responseParams) { p.target = &u }
+}
+
+// WithSigning chooses which elements are signed for a valid Response: by
+// default both. Okta can be set to sign only the assertion or only the
+// response; a conforming SP accepts either. Signing neither is the
+// Unsigned attack. Hostile variants ignore this option.
+func WithSigning(assertion, response bool) ResponseOption {
+	return func(p *responseParams) { p.signAssert, p.signResponse = assertion, response }
 }
 
 // WithIssueInstant issues the Response as if the IdP's clock read t, for
@@ -124,9 +134,18 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 	if u.Email == "" {
 		return nil, errors.New("saml response: the user's email (NameID) is required")
 	}
-	p := responseParams{issuedAt: i.cfg.Now(), sessionIndex: newID()}
+	p := responseParams{issuedAt: i.cfg.Now(), sessionIndex: newID(), signAssert: true, signResponse: true}
 	for _, o := range opts {
 		o(&p)
+	}
+	if p.attack != "" {
+		p.signAssert, p.signResponse = true, true
+	}
+	if p.attack == Unsigned || p.attack == SignatureWrapping {
+		p.signResponse = false
+	}
+	if p.attack == Unsigned {
+		p.signAssert, p.signResponse = false, false
 	}
 	target := u
 	if p.target != nil {
@@ -168,7 +187,7 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 		recipient: recipient, audience: audience, inResponseTo: inResponseTo,
 		user: u, sessionIndex: p.sessionIndex,
 	})
-	if p.attack != Unsigned {
+	if p.signAssert {
 		var err error
 		if a, err = signAfterIssuer(signer, a); err != nil {
 			return nil, fmt.Errorf("saml response: sign assertion: %w", err)
@@ -199,7 +218,7 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 		r.AddChild(evil)
 	}
 	r.AddChild(a)
-	if p.attack != Unsigned && p.attack != SignatureWrapping {
+	if p.signResponse {
 		var err error
 		if r, err = signAfterIssuer(signer, r); err != nil {
 			return nil, fmt.Errorf("saml response: sign response: %w", err)

@@ -243,6 +243,31 @@ func TestIdPInitiatedRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSigningModes: Okta may sign the assertion, the response or both; each
+// is accepted, and tampering is caught in each.
+func TestSigningModes(t *testing.T) {
+	e := newEnv(t, false)
+	for _, m := range []struct{ assertion, response bool }{{true, true}, {true, false}, {false, true}} {
+		resp := e.response(ada, samlidp.WithSigning(m.assertion, m.response))
+		if _, _, err := e.sp.Accept(context.Background(), resp); err != nil {
+			t.Errorf("assertion signed %v, response signed %v: refused: %v", m.assertion, m.response, err)
+		}
+		raw, _ := base64.StdEncoding.DecodeString(resp)
+		bad := bytes.Replace(raw, []byte(">"+ada.Email+"<"), []byte(">"+grace.Email+"<"), 1)
+		if bytes.Equal(bad, raw) {
+			t.Fatal("tamper did not apply")
+		}
+		_, _, err := e.sp.Accept(context.Background(), base64.StdEncoding.EncodeToString(bad))
+		if !errors.Is(err, sso.ErrSignature) {
+			t.Errorf("assertion signed %v, response signed %v: tampered: %v, want ErrSignature", m.assertion, m.response, err)
+		}
+	}
+	_, _, err := e.sp.Accept(context.Background(), e.response(ada, samlidp.WithSigning(false, false)))
+	if !errors.Is(err, sso.ErrUnsigned) {
+		t.Errorf("nothing signed: %v", err)
+	}
+}
+
 func TestSecureCookieOverTLS(t *testing.T) {
 	e := newEnv(t, true)
 	r, body := e.post(e.client(), e.response(ada))
@@ -408,6 +433,22 @@ func TestReplayRefused(t *testing.T) {
 	_, _, err := e.sp.Accept(context.Background(), resp)
 	if !errors.Is(err, sso.ErrReplay) {
 		t.Fatalf("Accept replay: %v", err)
+	}
+}
+
+// TestReplayAfterExpiry: once the assertion's window and the skew have
+// passed, its ID may be forgotten because the assertion is refused as
+// expired anyway.
+func TestReplayAfterExpiry(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	e := newEnv(t, false, func(c *sso.Config) { c.Now = clk.Now })
+	resp := e.response(ada, samlidp.WithIssueInstant(clk.Now()))
+	if _, _, err := e.sp.Accept(context.Background(), resp); err != nil {
+		t.Fatal(err)
+	}
+	clk.add(5*time.Minute + 2*time.Minute + time.Second)
+	if _, _, err := e.sp.Accept(context.Background(), resp); !errors.Is(err, sso.ErrExpired) {
+		t.Fatalf("old replay: %v, want ErrExpired", err)
 	}
 }
 
