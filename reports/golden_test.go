@@ -50,7 +50,6 @@ func firstDiff(want, got string) string {
 	return "(same lines, different bytes)"
 }
 
-
 func TestGoldenWriters(t *testing.T) {
 	writers := []struct {
 		name  string

@@ -1,0 +1,252 @@
+package reports
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the path of a Chromium-like browser, or skips the
+// test (fails it when CI=true: .ci/run installs Debian's chromium).
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium found (looked for chromium, chromium-browser, google-chrome); CI must install Debian's chromium package")
+	}
+	t.Skip("no Chromium found (looked for chromium, chromium-browser, google-chrome): install Debian's chromium package to run the browser test")
+	return ""
+}
+
+// newBrowser starts a headless Chromium with a fresh profile and no
+// background network, and returns a tab context. Exceptions thrown by the
+// page are collected and fail the test at cleanup.
+func newBrowser(t *testing.T, execPath string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(execPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	tctx, cancelTab := chromedp.NewContext(actx)
+	var mu sync.Mutex
+	var exceptions []string
+	if err := chromedp.Listen(tctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			exceptions = append(exceptions, (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
+			mu.Unlock()
+		}
+	}); err != nil {
+		cancelTab()
+		cancelAlloc()
+		t.Fatalf("start Chromium %s: %v", execPath, err)
+	}
+	// A hung browser must not hang the test suite.
+	timer := time.AfterFunc(60*time.Second, cancelAlloc)
+	t.Cleanup(func() {
+		timer.Stop()
+		cancelTab()
+		cancelAlloc()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range exceptions {
+			t.Errorf("report.html threw in the browser: %s", e)
+		}
+	})
+	return tctx
+}
+
+// run runs one chromedp action and fails the test on error.
+func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// openReport loads a report from disk and waits for its script to finish,
+// returning the script's ready time in ms since navigation start.
+func openReport(t *testing.T, ctx context.Context, path string) float64 {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate("file://"+path),
+		chromedp.WaitReady(chromedp.CSS(`html[data-ready]`)),
+	); err != nil {
+		t.Fatalf("open %s in Chromium: %v", path, err)
+	}
+	return run(t, ctx, "read ready time", chromedp.Evaluate[float64](`Number(document.documentElement.getAttribute('data-ready'))`))
+}
+
+func TestHTMLInBrowser(t *testing.T) {
+	execPath := findChromium(t)
+	start := time.Now()
+	dir := t.TempDir()
+	files, err := WriteAll(dir, fixtureRun())
+	if err != nil {
+		t.Fatalf("WriteAll: %v", err)
+	}
+	ctx := newBrowser(t, execPath)
+	readyMS := openReport(t, ctx, files.HTML)
+	t.Logf("fixture report.html ready after %.0f ms", readyMS)
+
+	firstID := run(t, ctx, "read scenario list", chromedp.Evaluate[string](`document.querySelector('#scenarios .scenario').getAttribute('data-id')`))
+	firstStatus := run(t, ctx, "read scenario list", chromedp.Evaluate[string](`document.querySelector('#scenarios .scenario').getAttribute('data-status')`))
+	if firstID != "USR-002" || firstStatus != "fail" {
+		t.Fatalf("first scenario listed is %s (%s), want the failing USR-002 first", firstID, firstStatus)
+	}
+
+	// Expand the failing scenario, then its exchange: the exchange appears
+	// collapsed, and opening it renders the highlighted JSON body.
+	const sc = `.scenario[data-id="USR-002"][data-status="fail"]`
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(sc+` summary.expander`)),
+		chromedp.WaitVisible(chromedp.CSS(sc+` .exchange`)),
+	); err != nil {
+		t.Fatalf("expand the failing scenario: %v", err)
+	}
+	if open := run(t, ctx, "exchange state", chromedp.Evaluate[bool](`document.querySelector('`+sc+` .exchange').open`)); open {
+		t.Errorf("the exchange is expanded by default, want collapsed")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(sc+` .exchange > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(sc+` .exchange .exchange-body pre.json`)),
+	); err != nil {
+		t.Fatalf("expand the exchange: %v", err)
+	}
+	body := run(t, ctx, "read body", chromedp.Evaluate[string](`document.querySelectorAll('`+sc+` .exchange .exchange-body pre.json')[1].textContent`))
+	if !strings.Contains(body, `"scimType": "noTarget"`) {
+		t.Errorf("exchange body is not the pretty-printed JSON response:\n%s", body)
+	}
+	// The hostile body must show as text and do nothing.
+	if !strings.Contains(body, "<script>document.title='pwned'</script>") {
+		t.Errorf("hostile markup is not shown as text in the body:\n%s", body)
+	}
+	title := run(t, ctx, "title", chromedp.Title())
+	imgs := run(t, ctx, "count img", chromedp.Evaluate[int](`document.querySelectorAll('img').length`))
+	if title == "pwned" || imgs != 0 {
+		t.Errorf("markup from a response body ran: title %q, %d <img> elements", title, imgs)
+	}
+	if n := run(t, ctx, "count keys", chromedp.Evaluate[int](`document.querySelectorAll('`+sc+` pre.json span.j-key').length`)); n == 0 {
+		t.Errorf("JSON body has no highlighted keys")
+	}
+	curl := run(t, ctx, "curl", chromedp.Evaluate[string](`document.querySelector('`+sc+` .copy-curl') ? 'ok' : ''`))
+	if curl != "ok" {
+		t.Errorf("no copy-as-curl button on the exchange")
+	}
+
+	// Filter status=pass: the failing scenario is hidden, a passing one shown.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`#filter-status`), "pass"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#filter-status').dispatchEvent(new Event('change'))`),
+	); err != nil {
+		t.Fatalf("apply the status filter: %v", err)
+	}
+	failHidden := run(t, ctx, "state", chromedp.Evaluate[bool](`document.querySelector('`+sc+`').hidden`))
+	passHidden := run(t, ctx, "state", chromedp.Evaluate[bool](`document.querySelector('.scenario[data-id="USR-001"]').hidden`))
+	if !failHidden || passHidden {
+		t.Errorf("status=pass filter: failing hidden=%v (want true), passing hidden=%v (want false)", failHidden, passHidden)
+	}
+	if shown := run(t, ctx, "count", chromedp.Text(chromedp.CSS(`#shown-count`))); shown != "2 of 5 scenarios shown" {
+		t.Errorf("shown count %q, want %q", shown, "2 of 5 scenarios shown")
+	}
+	// Search narrows across fields, after clearing the status filter.
+	visible := run(t, ctx, "search", chromedp.Evaluate[int](`(function(){var s=document.querySelector('#filter-status');s.value='';s.dispatchEvent(new Event('change'));var q=document.querySelector('#search');q.value='groups';q.dispatchEvent(new Event('input'));return document.querySelectorAll('#scenarios .scenario:not([hidden])').length})()`))
+	if visible != 1 {
+		t.Errorf("search %q shows %d scenarios, want 1", "groups", visible)
+	}
+	run(t, ctx, "clear search", chromedp.Evaluate[chromedp.Void](`(function(){var q=document.querySelector('#search');q.value='';q.dispatchEvent(new Event('input'))})()`))
+	shots := t.TempDir()
+	png := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+	saveScreenshot(t, filepath.Join(shots, "report.png"), png)
+	// The same page in dark mode (prefers-color-scheme), viewport only.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+	}); err != nil {
+		t.Fatalf("emulate dark mode: %v", err)
+	}
+	bg := run(t, ctx, "background", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if bg != "rgb(13, 17, 23)" {
+		t.Errorf("dark mode background is %s, want rgb(13, 17, 23)", bg)
+	}
+	png = run(t, ctx, "screenshot", chromedp.CaptureScreenshot())
+	saveScreenshot(t, filepath.Join(shots, "report-dark.png"), png)
+
+	// Render time of a 60-scenario report with full transcripts.
+	big := bigRun(60, 10, 2048)
+	bigFiles, err := WriteAll(filepath.Join(dir, "big"), big)
+	if err != nil {
+		t.Fatalf("WriteAll big run: %v", err)
+	}
+	t0 := time.Now()
+	bigReady := openReport(t, ctx, bigFiles.HTML)
+	wall := time.Since(t0)
+	t.Logf("60-scenario report.html: script ready %.0f ms after navigation start (wall %s including load)", bigReady, wall.Round(time.Millisecond))
+	if bigReady >= 1000 {
+		t.Errorf("60-scenario report took %.0f ms to render, want < 1000 ms", bigReady)
+	}
+	// Opening every exchange (what printing does) stays usable.
+	t1 := time.Now()
+	rendered := run(t, ctx, "print expansion", chromedp.Evaluate[int](`(function(){window.dispatchEvent(new Event('beforeprint'));return document.querySelectorAll('.exchange-body').length})()`))
+	t.Logf("print expansion rendered %d exchanges in %s", rendered, time.Since(t1).Round(time.Millisecond))
+	if want := countExchanges(big); rendered != want {
+		t.Errorf("print expansion rendered %d exchanges, want %d", rendered, want)
+	}
+	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
+}
+
+func countExchanges(r *Run) int {
+	n := 0
+	for _, f := range r.Features {
+		for _, sc := range f.Scenarios {
+			for _, st := range sc.Steps {
+				n += len(st.Exchanges)
+			}
+		}
+	}
+	return n
+}
+
+// saveScreenshot writes png to path, and also into
+// $SCIMCONFORM_SCREENSHOT_DIR when that is set, for a person to look at.
+func saveScreenshot(t *testing.T, path string, png []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("save screenshot: %v", err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+	if d := os.Getenv("SCIMCONFORM_SCREENSHOT_DIR"); d != "" {
+		keep := filepath.Join(d, filepath.Base(path))
+		if err := os.WriteFile(keep, png, 0o644); err != nil {
+			t.Errorf("keep screenshot: %v", err)
+		} else {
+			t.Logf("screenshot kept: %s", keep)
+		}
+	}
+}
