@@ -264,7 +264,9 @@ func (s *SQLite) deleteByID(ctx context.Context, table, id string) error {
 }
 
 // DeleteUser implements Store.
-func (s *SQLite) DeleteUser(ctx context.Context, id string) error { return s.deleteByID(ctx, "users", id) }
+func (s *SQLite) DeleteUser(ctx context.Context, id string) error {
+	return s.deleteByID(ctx, "users", id)
+}
 
 func (s *SQLite) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)

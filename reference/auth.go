@@ -1,0 +1,243 @@
+package reference
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scimconform/scimconform/reference/store"
+)
+
+// ErrTokenNotFound is returned by TokenManager.Revoke for an unknown id.
+var ErrTokenNotFound = errors.New("token not found")
+
+// TokenInfo describes a stored token; the secret itself is never kept.
+type TokenInfo struct {
+	ID        string
+	Label     string
+	Created   time.Time
+	RevokedAt *time.Time
+}
+
+// Revoked reports whether the token has been revoked.
+func (t TokenInfo) Revoked() bool { return t.RevokedAt != nil }
+
+// TokenManager creates, lists and revokes SCIM bearer tokens in the
+// server's database. Only SHA-256 digests are stored; revocation takes
+// effect on the next request, also for another process using the same
+// database file (every request looks the digest up; there is no cache).
+type TokenManager struct {
+	store            store.Store
+	ignoreRevocation bool     // fault: ignore-revocation
+	cache            sync.Map // digest (string) -> token id; only with ignoreRevocation
+}
+
+func digest(secret string) []byte {
+	d := sha256.Sum256([]byte(secret))
+	return d[:]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return hex.EncodeToString(b)
+}
+
+// Create makes a new token with label and returns its secret (shown once:
+// it cannot be recovered later) and its info.
+func (m *TokenManager) Create(ctx context.Context, label string) (string, TokenInfo, error) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	secret := "scim_" + base64.RawURLEncoding.EncodeToString(b)
+	t := store.Token{ID: "tok_" + randomHex(6), Label: label, Hash: digest(secret), Created: time.Now().UTC()}
+	if err := m.store.CreateToken(ctx, t); err != nil {
+		return "", TokenInfo{}, fmt.Errorf("create token %q: %w", label, err)
+	}
+	return secret, TokenInfo{ID: t.ID, Label: t.Label, Created: t.Created}, nil
+}
+
+func (m *TokenManager) bootstrap(ctx context.Context, secret string) error {
+	if strings.TrimSpace(secret) == "" {
+		return errors.New("bootstrap token is empty")
+	}
+	h := digest(secret)
+	if _, err := m.store.TokenByHash(ctx, h); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("bootstrap token: %w", err)
+	}
+	t := store.Token{ID: "tok_" + randomHex(6), Label: "bootstrap", Hash: h, Created: time.Now().UTC()}
+	if err := m.store.CreateToken(ctx, t); err != nil && !errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("bootstrap token: %w", err)
+	}
+	return nil
+}
+
+// List returns every token (valid and revoked) in creation order, without secrets.
+func (m *TokenManager) List(ctx context.Context) ([]TokenInfo, error) {
+	ts, err := m.store.ListTokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TokenInfo, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, TokenInfo{ID: t.ID, Label: t.Label, Created: t.Created, RevokedAt: t.RevokedAt})
+	}
+	return out, nil
+}
+
+// Revoke revokes the token with id at once; ErrTokenNotFound if there is none.
+func (m *TokenManager) Revoke(ctx context.Context, id string) error {
+	err := m.store.RevokeToken(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("revoke %q: %w", id, ErrTokenNotFound)
+	}
+	return err
+}
+
+// Verify reports whether secret is a valid (stored, not revoked) token and
+// returns its id. Digests are compared in constant time.
+func (m *TokenManager) Verify(ctx context.Context, secret string) (string, bool, error) {
+	h := digest(secret)
+	if m.ignoreRevocation {
+		if id, ok := m.cache.Load(string(h)); ok {
+			return id.(string), true, nil
+		}
+	}
+	t, err := m.store.TokenByHash(ctx, h)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if subtle.ConstantTimeCompare(t.Hash, h) != 1 || t.RevokedAt != nil {
+		return "", false, nil
+	}
+	if m.ignoreRevocation {
+		m.cache.Store(string(h), t.ID)
+	}
+	return t.ID, true, nil
+}
+
+// authenticate accepts Bearer tokens, and when configured bare tokens
+// (okta-wire §2.2 OIN "Header") and Basic credentials; anything else is 401
+// with WWW-Authenticate. It also applies the rate limit per credential.
+func (s *Server) authenticate(c *gin.Context) {
+	if s.faults.on(faultAuthSkipPatch) && c.Request.Method == http.MethodPatch {
+		if p := c.FullPath(); p == BasePath+"/Users/:id" || p == BasePath+"/Groups/:id" {
+			c.Next()
+			return
+		}
+	}
+	key, detail := s.credential(c)
+	if key == "" {
+		if s.faults.on(faultEchoToken) {
+			detail = "invalid token: " + c.GetHeader("Authorization")
+		}
+		s.fail(c, http.StatusUnauthorized, "", detail)
+		return
+	}
+	if s.limiter != nil {
+		if wait, ok := s.limiter.allow(key, time.Now()); !ok {
+			c.Header("Retry-After", strconv.Itoa(wait))
+			s.fail(c, http.StatusTooManyRequests, "", fmt.Sprintf("rate limit of %g requests per second exceeded; retry after %d s", s.cfg.rateLimit, wait))
+			return
+		}
+	}
+	c.Next()
+}
+
+// credential returns a key identifying the valid credential, or "" and why not.
+func (s *Server) credential(c *gin.Context) (key, detail string) {
+	h := strings.TrimSpace(c.GetHeader("Authorization"))
+	if h == "" {
+		return "", "missing Authorization header; send Authorization: Bearer <SCIM token>"
+	}
+	if s.faults.on(faultAcceptAnyToken) {
+		return "any", ""
+	}
+	scheme, rest, hasSpace := strings.Cut(h, " ")
+	var secret string
+	switch {
+	case hasSpace && strings.EqualFold(scheme, "Bearer"):
+		secret = strings.TrimSpace(rest)
+	case hasSpace && strings.EqualFold(scheme, "Basic") && s.cfg.basicUser != "":
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest))
+		if err != nil {
+			return "", "malformed Basic credentials"
+		}
+		user, pass, _ := strings.Cut(string(raw), ":")
+		okUser := subtle.ConstantTimeCompare(digest(user), digest(s.cfg.basicUser))
+		okPass := subtle.ConstantTimeCompare(digest(pass), digest(s.cfg.basicPass))
+		if okUser&okPass != 1 {
+			return "", "invalid Basic credentials"
+		}
+		return "basic:" + s.cfg.basicUser, ""
+	case !hasSpace && s.cfg.bareToken:
+		secret = h
+	default:
+		return "", "unsupported Authorization scheme; send Authorization: Bearer <SCIM token>"
+	}
+	if secret == "" {
+		return "", "empty bearer token"
+	}
+	id, ok, err := s.tokens.Verify(c.Request.Context(), secret)
+	if err != nil {
+		s.log.Error("verify token", "err", err)
+		return "", "cannot verify the token"
+	}
+	if !ok {
+		return "", "invalid or revoked token"
+	}
+	return id, ""
+}
+
+// rateLimiter is a token bucket per credential.
+type rateLimiter struct {
+	rate    float64
+	burst   float64
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newRateLimiter(perSecond float64) *rateLimiter {
+	return &rateLimiter{rate: perSecond, burst: math.Max(1, perSecond), buckets: map[string]*bucket{}}
+}
+
+// allow takes one request from key's bucket, or returns the whole seconds
+// to wait (at least 1) for Retry-After (okta-wire §2.5: integer seconds).
+func (l *rateLimiter) allow(key string, now time.Time) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	return max(1, int(math.Ceil((1-b.tokens)/l.rate))), false
+}

@@ -1,0 +1,129 @@
+package reference
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scimconform/scimconform/reference/patch"
+	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/store"
+)
+
+// scimMedia is the response media type (RFC 7644 §3.1).
+const scimMedia = "application/scim+json; charset=utf-8"
+
+// scimError is the RFC 7644 §3.12 error body; status is a string.
+type scimError struct {
+	Schemas  []string `json:"schemas"`
+	Status   string   `json:"status"`
+	ScimType string   `json:"scimType,omitempty"`
+	Detail   string   `json:"detail,omitempty"`
+}
+
+// fail is the one place where errors are written. Faults that change the
+// shape of error answers (plain-text-401, html-errors) are applied here.
+func (s *Server) fail(c *gin.Context, status int, scimType, detail string) {
+	if status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="scim"`)
+		if s.faults.on(faultPlainText401) {
+			c.Data(status, "text/plain; charset=utf-8", []byte("Unauthorized"))
+			c.Abort()
+			return
+		}
+	}
+	if status == http.StatusNotFound && s.faults.on(faultHTMLErrors) {
+		page := "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>" + html.EscapeString(detail) + "</p></body></html>"
+		c.Data(status, "text/html; charset=utf-8", []byte(page))
+		c.Abort()
+		return
+	}
+	body, _ := json.Marshal(scimError{Schemas: []string{schema.ErrorURN}, Status: strconv.Itoa(status), ScimType: scimType, Detail: detail})
+	c.Data(status, scimMedia, body)
+	c.Abort()
+}
+
+// failErr maps an error from the store, the patch engine or body decoding
+// to its SCIM answer; anything unexpected is a 500 without internals.
+func (s *Server) failErr(c *gin.Context, what string, err error) {
+	var pe *patch.Error
+	var ve *schema.ValueError
+	var be *bodyError
+	switch {
+	case errors.As(err, &be):
+		s.fail(c, be.status, be.scimType, be.detail)
+	case errors.As(err, &pe):
+		s.fail(c, http.StatusBadRequest, pe.ScimType, pe.Detail)
+	case errors.As(err, &ve):
+		s.failType(c, ve.Error())
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(c, http.StatusNotFound, "", what+" not found")
+	case errors.Is(err, store.ErrConflict):
+		s.fail(c, http.StatusConflict, "uniqueness", what+": userName is already taken (userName is unique, case-insensitively)")
+	default:
+		s.log.Error("internal error", "what", what, "err", err)
+		s.fail(c, http.StatusInternalServerError, "", "internal server error")
+	}
+}
+
+// failType answers a wrong JSON type: 400 invalidValue (500 with bad-json-500).
+func (s *Server) failType(c *gin.Context, detail string) {
+	if s.faults.on(faultBadJSON500) {
+		s.fail(c, http.StatusInternalServerError, "", "internal server error: "+detail)
+		return
+	}
+	s.fail(c, http.StatusBadRequest, "invalidValue", detail)
+}
+
+type bodyError struct {
+	status   int
+	scimType string
+	detail   string
+}
+
+func (e *bodyError) Error() string { return e.detail }
+
+// decodeBody reads a JSON object from the request: 413 over the limit,
+// 400 invalidSyntax for malformed JSON or a non-object (500 with bad-json-500).
+func (s *Server) decodeBody(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &bodyError{http.StatusRequestEntityTooLarge, "", fmt.Sprintf("request body exceeds %d bytes", mbe.Limit)}
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			if s.faults.on(faultBadJSON500) {
+				return &bodyError{http.StatusInternalServerError, "", "internal server error"}
+			}
+			return &bodyError{http.StatusBadRequest, "invalidValue", fmt.Sprintf("%s: wrong JSON type (%s)", te.Field, te.Value)}
+		}
+		if s.faults.on(faultBadJSON500) {
+			return &bodyError{http.StatusInternalServerError, "", "internal server error"}
+		}
+		return &bodyError{http.StatusBadRequest, "invalidSyntax", "request body is not valid JSON: " + err.Error()}
+	}
+	if dec.More() {
+		if s.faults.on(faultBadJSON500) {
+			return &bodyError{http.StatusInternalServerError, "", "internal server error"}
+		}
+		return &bodyError{http.StatusBadRequest, "invalidSyntax", "request body holds more than one JSON value"}
+	}
+	return nil
+}
+
+// writeJSON writes a SCIM resource or list.
+func (s *Server) writeJSON(c *gin.Context, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.failErr(c, "response", fmt.Errorf("encode response: %w", err))
+		return
+	}
+	c.Data(status, scimMedia, body)
+}

@@ -1,0 +1,387 @@
+package reference
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scimconform/scimconform/reference/filter"
+	"github.com/scimconform/scimconform/reference/patch"
+	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/store"
+)
+
+// mutabilityDetail is what the Okta admin sees (okta-wire §10: detail is
+// shown verbatim) when Apollo's email policy refuses an update (§7.2).
+const mutabilityDetail = "userName/primary email cannot be changed by an update; unassign the user from the app in Okta, change the email, then assign the user again"
+
+func (s *Server) renderUser(c *gin.Context, u store.User) map[string]any {
+	doc := decodeDoc(u.Doc)
+	if !s.faults.on(faultEchoPassword) {
+		delete(doc, "password")
+	}
+	return render(c, schema.UserResource, doc, u.ID, u.Created, u.Modified, u.Version)
+}
+
+// fillUser copies the indexed columns from the document.
+func fillUser(u *store.User, doc map[string]any) {
+	u.UserName = str(doc, "userName")
+	u.ExternalID = str(doc, "externalId")
+	u.DisplayName = str(doc, "displayName")
+	u.Active, _ = doc["active"].(bool)
+}
+
+// userBody decodes and canonicalises a POST/PUT body.
+func (s *Server) userBody(c *gin.Context) (map[string]any, []string, map[string]any, bool) {
+	var body map[string]any
+	if err := s.decodeBody(c, &body); err != nil {
+		s.failErr(c, "user", err)
+		return nil, nil, nil, false
+	}
+	doc, ignored, err := schema.UserResource.Canonical(body, s.faults.on(faultEchoPassword))
+	if err != nil {
+		s.failErr(c, "user", err)
+		return nil, nil, nil, false
+	}
+	if strings.TrimSpace(str(doc, "userName")) == "" {
+		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and must be a non-empty string")
+		return nil, nil, nil, false
+	}
+	if s.faults.on(faultLowercaseUsername) {
+		doc["userName"] = strings.ToLower(str(doc, "userName"))
+	}
+	return doc, ignored, body, true
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	doc, _, _, ok := s.userBody(c)
+	if !ok {
+		return
+	}
+	if _, has := doc["active"]; !has {
+		doc["active"] = true
+	}
+	ctx := c.Request.Context()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	// okta-wire §7.2: an externalId shared with an ACTIVE user is a
+	// conflict; shared with an inactive one (unassign → reassign with a new
+	// email) a new user is created and the old one stays inactive.
+	if ext := str(doc, "externalId"); ext != "" {
+		others, err := s.store.UsersByExternalID(ctx, ext)
+		if err != nil {
+			s.failErr(c, "user", err)
+			return
+		}
+		for _, o := range others {
+			if o.Active || s.faults.on(faultExternalIDUnique) {
+				s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("externalId %q is already used by user %s", ext, o.ID))
+				return
+			}
+		}
+	}
+	now := time.Now().UTC()
+	u := store.User{ID: newID(), Doc: mustJSON(doc), Created: now, Modified: now}
+	fillUser(&u, doc)
+	if err := s.store.CreateUser(ctx, &u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists", u.UserName))
+			return
+		}
+		s.failErr(c, "user", err)
+		return
+	}
+	out := s.renderUser(c, u)
+	c.Header("Location", out["meta"].(map[string]any)["location"].(string))
+	switch {
+	case s.faults.on(faultCreateEmptyBody):
+		c.Status(http.StatusCreated)
+	case s.faults.on(faultCreate200):
+		s.writeJSON(c, http.StatusOK, out)
+	default:
+		s.writeJSON(c, http.StatusCreated, out)
+	}
+}
+
+func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
+	id, ok := s.checkID(c)
+	if !ok {
+		return store.User{}, false
+	}
+	u, err := s.store.GetUser(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))
+			return store.User{}, false
+		}
+		s.failErr(c, "user", err)
+		return store.User{}, false
+	}
+	return u, true
+}
+
+func (s *Server) getUser(c *gin.Context) {
+	u, ok := s.loadUser(c)
+	if !ok {
+		return
+	}
+	// okta-wire §7.2: deactivated users stay readable (200, active:false).
+	if !u.Active && s.faults.on(faultInactive404) {
+		s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", u.ID))
+		return
+	}
+	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
+}
+
+// strictPutRejects lists what the strict-put fault refuses in a PUT body.
+var strictPutRejects = []string{"id", "meta", "password", "groups"}
+
+func (s *Server) putUser(c *gin.Context) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, ok := s.loadUser(c)
+	if !ok {
+		return
+	}
+	doc, ignored, body, ok := s.userBody(c)
+	if !ok {
+		return
+	}
+	if s.faults.on(faultStrictPut) {
+		for k := range body {
+			for _, bad := range strictPutRejects {
+				if strings.EqualFold(k, bad) {
+					s.fail(c, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("attribute %q is not allowed in PUT", k))
+					return
+				}
+			}
+		}
+		if len(ignored) > 0 {
+			s.fail(c, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("unknown attribute %q", ignored[0]))
+			return
+		}
+	}
+	prev := decodeDoc(old.Doc)
+	// RFC 7644 §3.5.1 replaces the resource; attributes Okta always sends
+	// but a hand-written client may omit keep their value rather than being
+	// wiped (okta-wire §11 #24: never lose the externalId link).
+	for _, k := range []string{"active", "externalId", "emails"} {
+		if _, has := doc[k]; !has {
+			if v, had := prev[k]; had {
+				doc[k] = v
+			}
+		}
+	}
+	if s.faults.on(faultPutIgnoresName) {
+		for _, k := range []string{"name", "displayName"} {
+			if v, had := prev[k]; had {
+				doc[k] = v
+			} else {
+				delete(doc, k)
+			}
+		}
+	}
+	s.saveUser(c, old, prev, doc)
+}
+
+func (s *Server) patchUser(c *gin.Context) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, ok := s.loadUser(c)
+	if !ok {
+		return
+	}
+	ops, ok := s.patchOps(c)
+	if !ok {
+		return
+	}
+	prev := decodeDoc(old.Doc)
+	doc := copyDoc(prev)
+	doc["id"] = old.ID
+	if err := patch.Apply(doc, ops, schema.UserResource, patch.Options{KeepPassword: s.faults.on(faultEchoPassword)}); err != nil {
+		s.failErr(c, "user", err)
+		return
+	}
+	delete(doc, "id")
+	if strings.TrimSpace(str(doc, "userName")) == "" {
+		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and cannot be removed")
+		return
+	}
+	if s.faults.on(faultLowercaseUsername) {
+		doc["userName"] = strings.ToLower(str(doc, "userName"))
+	}
+	s.saveUser(c, old, prev, doc)
+}
+
+// patchOps decodes a PatchOp body (RFC 7644 §3.5.2).
+func (s *Server) patchOps(c *gin.Context) ([]patch.Operation, bool) {
+	var req patch.Request
+	if err := s.decodeBody(c, &req); err != nil {
+		s.failErr(c, "patch", err)
+		return nil, false
+	}
+	if len(req.Operations) == 0 {
+		s.fail(c, http.StatusBadRequest, "invalidValue", "PatchOp needs a non-empty Operations array")
+		return nil, false
+	}
+	if s.faults.on(faultPathOnlyPatch) {
+		for i, op := range req.Operations {
+			if strings.TrimSpace(op.Path) == "" {
+				s.fail(c, http.StatusBadRequest, "invalidPath", fmt.Sprintf("Operations[%d]: path is required", i))
+				return nil, false
+			}
+		}
+	}
+	return req.Operations, true
+}
+
+// saveUser applies the email policy and stores doc as the new state of old.
+func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]any) {
+	// Same value = no change; a change of case only is still a change.
+	// Adding a first email to a user that had none is not a change.
+	oldEmail := primaryEmail(prev)
+	changed := str(doc, "userName") != old.UserName || (oldEmail != "" && primaryEmail(doc) != oldEmail)
+	if changed && s.cfg.emailPolicy == EmailImmutable {
+		if !s.faults.on(faultSilentEmailIgnore) {
+			s.fail(c, http.StatusBadRequest, "mutability", mutabilityDetail)
+			return
+		}
+		doc["userName"] = old.UserName
+		if v, had := prev["emails"]; had {
+			doc["emails"] = v
+		} else {
+			delete(doc, "emails")
+		}
+	}
+	if _, has := doc["active"]; !has {
+		doc["active"] = old.Active
+	}
+	shown := doc
+	if s.faults.on(faultIgnoreDeactivation) && doc["active"] == false && old.Active {
+		shown = copyDoc(doc)
+		doc["active"] = true
+	}
+	u := old
+	u.Doc = mustJSON(doc)
+	u.Modified = time.Now().UTC()
+	fillUser(&u, doc)
+	if err := s.store.UpdateUser(c.Request.Context(), &u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists", u.UserName))
+			return
+		}
+		s.failErr(c, "user", err)
+		return
+	}
+	u.Doc = mustJSON(shown)
+	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
+}
+
+func (s *Server) deleteUser(c *gin.Context) {
+	id, ok := s.checkID(c)
+	if !ok {
+		return
+	}
+	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))
+			return
+		}
+		s.failErr(c, "user", err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listUsers(c *gin.Context) {
+	start, count, requested, ok := s.paging(c)
+	if !ok {
+		return
+	}
+	f, ok := s.parseFilter(c, schema.UserResource)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	offset := s.offset(start)
+	hide := s.faults.on(faultFilterHidesInactive)
+	var page []store.User
+	var total int
+	if f == nil && !hide {
+		var err error
+		if page, total, err = s.store.ListUsers(ctx, offset, count); err != nil {
+			s.failErr(c, "users", err)
+			return
+		}
+	} else {
+		var matched []store.User
+		keep := func(u store.User) bool {
+			if hide && !u.Active {
+				return false
+			}
+			return f == nil || f.Match(s.renderUser(c, u), schema.UserResource, filter.Options{CaseExactUserName: s.faults.on(faultCaseSensitiveFilter)})
+		}
+		err := s.candidateUsers(ctx, f, func(u store.User) error {
+			if keep(u) {
+				matched = append(matched, u)
+			}
+			return nil
+		})
+		if err != nil {
+			s.failErr(c, "users", err)
+			return
+		}
+		total = len(matched)
+		if offset < total {
+			page = matched[offset:min(total, offset+count)]
+		}
+	}
+	resources := make([]any, 0, len(page))
+	for _, u := range page {
+		resources = append(resources, project(c, s.renderUser(c, u)))
+	}
+	s.writeList(c, resources, total, start, requested, f != nil, "user")
+}
+
+// candidateUsers feeds fn the users a filter can match: through an index
+// for Okta's `userName eq` (and externalId, displayName, id), else all.
+func (s *Server) candidateUsers(ctx context.Context, f *filter.Filter, fn func(store.User) error) error {
+	if f != nil {
+		if attr, value, ok := f.SimpleEq(schema.UserResource); ok {
+			var us []store.User
+			var err error
+			switch strings.ToLower(attr) {
+			case "username":
+				us, err = s.store.UsersByUserName(ctx, value)
+			case "externalid":
+				us, err = s.store.UsersByExternalID(ctx, value)
+			case "displayname":
+				us, err = s.store.UsersByDisplayName(ctx, value)
+			case "id":
+				var u store.User
+				u, err = s.store.GetUser(ctx, value)
+				if errors.Is(err, store.ErrNotFound) {
+					return nil
+				}
+				us = []store.User{u}
+			default:
+				return s.store.ScanUsers(ctx, fn)
+			}
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				if err := fn(u); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return s.store.ScanUsers(ctx, fn)
+}
