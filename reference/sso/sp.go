@@ -32,18 +32,26 @@ import (
 	saml2 "github.com/russellhaering/gosaml2"
 	"github.com/russellhaering/gosaml2/types"
 	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/scimconform/scimconform/reference"
 )
 
-// DirectoryUser is what the SP needs to know about a provisioned user.
-type DirectoryUser struct {
-	ID, UserName, Email, GivenName, FamilyName string
-	Active                                     bool
-}
+// DirectoryUser is the reference server's view of a provisioned user.
+type DirectoryUser = reference.DirectoryUser
 
-// Directory finds provisioned users. UserByUserName matches userName
-// case-insensitively and reports false (and no error) when no user has it.
-type Directory interface {
-	UserByUserName(ctx context.Context, userName string) (DirectoryUser, bool, error)
+// Directory finds provisioned users: the reference server's
+// UserDirectory. UserByUserName matches userName case-insensitively and
+// reports false (and no error) when no user has it.
+type Directory = reference.UserDirectory
+
+// Mount returns the build function reference.WithHandler expects, creating
+// the SP for cfg over the server's user directory. Mount it at BaseURL's
+// path, e.g. reference.WithHandler("/sso/", sso.Mount(cfg)) with
+// cfg.BaseURL = "http://host:port/sso".
+func Mount(cfg Config) func(reference.UserDirectory) (http.Handler, error) {
+	return func(d reference.UserDirectory) (http.Handler, error) {
+		return New(cfg, d)
+	}
 }
 
 // Identity is what a verified assertion says about the person.
