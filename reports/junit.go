@@ -70,8 +70,9 @@ type junitSkipped struct {
 // errored scenario gets <failure message="..." type="fail|error"> whose text
 // holds the failing step, expected vs actual and a transcript excerpt of
 // that step's exchanges; a skipped one gets <skipped message="reason"/>.
-// Times are in seconds and never negative. The suite's "errors" attribute
-// counts the type="error" failures among its "failures".
+// Times are in seconds and never negative. The "failures" and "errors"
+// attributes count fail and error scenarios separately, so that tests =
+// passed + failures + errors + skipped.
 func WriteJUnit(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write junit.xml: nil run")
@@ -115,12 +116,16 @@ func WriteJUnit(w io.Writer, r *Run) error {
 				s.Skipped++
 				c.Skipped = &junitSkipped{Message: oneLine(sc.Reason)}
 			default:
+				// Counts are disjoint, as Ant's formatter writes them
+				// (tests = passed + failures + errors + skipped), while
+				// both statuses use <failure> with a type attribute.
 				typ := "fail"
-				if sc.Status != StatusFail {
+				if sc.Status == StatusFail {
+					s.Failures++
+				} else {
 					typ = "error"
 					s.Errors++
 				}
-				s.Failures++
 				c.Failure = &junitFailure{
 					Message: oneLineReason(sc, 500),
 					Type:    typ,
