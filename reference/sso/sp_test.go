@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -81,7 +82,7 @@ var (
 )
 
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	idp  *samlidp.IdP
 	sp   *sso.SP
 	srv  *httptest.Server
@@ -93,7 +94,7 @@ type env struct {
 
 type envOpt func(*sso.Config)
 
-func newEnv(t *testing.T, tls bool, opts ...envOpt) *env {
+func newEnv(t testing.TB, tls bool, opts ...envOpt) *env {
 	t.Helper()
 	idpOnce.Do(func() {
 		idpShared, idpErr = samlidp.NewIdP(samlidp.IdPConfig{Now: idpClock.Now})
@@ -171,7 +172,7 @@ func (e *env) post(c *http.Client, resp string) (*http.Response, string) {
 	return r, string(b)
 }
 
-func fetch(t *testing.T, c *http.Client, u string) []byte {
+func fetch(t testing.TB, c *http.Client, u string) []byte {
 	t.Helper()
 	r, err := c.Get(u)
 	if err != nil {
@@ -581,6 +582,41 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	} {
 		if _, err := sso.New(cfg, d); err == nil {
 			t.Errorf("%s: New accepted %+v", name, cfg)
+		}
+	}
+}
+
+func TestMetadataFromFile(t *testing.T) {
+	e := newEnv(t, false)
+	path := t.TempDir() + "/idp.xml"
+	if err := os.WriteFile(path, fetch(t, http.DefaultClient, e.idpS.URL+"/idp/metadata"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := sso.New(sso.Config{IdPMetadataURL: path, BaseURL: e.srv.URL + "/sso", Now: e.clk.Now}, e.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := sp.Accept(context.Background(), e.response(ada)); err != nil {
+		t.Fatalf("SP from a metadata file refused: %v", err)
+	}
+}
+
+// BenchmarkAccept measures one full verification (two RSA-2048 signature
+// checks, conditions, replay cache, directory lookup).
+func BenchmarkAccept(b *testing.B) {
+	e := newEnv(b, false)
+	resps := make([]string, b.N)
+	for i := range resps {
+		r, err := e.idp.Response(e.spDesc(), ada)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resps[i] = r
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, _, err := e.sp.Accept(context.Background(), resps[i]); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
