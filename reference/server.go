@@ -281,7 +281,7 @@ func (s *Server) limits(c *gin.Context) {
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.maxBody)
-		ct := c.ContentType()
+		ct := strings.ToLower(c.ContentType())
 		if ct != "application/scim+json" && ct != "application/json" {
 			s.fail(c, http.StatusUnsupportedMediaType, "", fmt.Sprintf("Content-Type %q is not supported; send application/scim+json or application/json", c.GetHeader("Content-Type")))
 			return
