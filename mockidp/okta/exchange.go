@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,20 +132,24 @@ func (c *Client) redactLocked(s string) string {
 	return s
 }
 
-// addSecret registers a string to redact; very short strings are ignored
-// only when empty, since a short password is still a password.
+// addSecret registers a string to redact, with the forms it takes in a
+// query string, a path and a JSON string. Short strings are kept too: a
+// short password is still a password.
 func (c *Client) addSecret(s string) {
 	if s == "" {
 		return
 	}
+	forms := []string{s, url.QueryEscape(s), strings.ReplaceAll(url.QueryEscape(s), "+", "%20"), url.PathEscape(s)}
+	if j, err := json.Marshal(s); err == nil {
+		forms = append(forms, string(j[1:len(j)-1]))
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, x := range c.secrets {
-		if x == s {
-			return
+	for _, f := range forms {
+		if f != "" && !slices.Contains(c.secrets, f) {
+			c.secrets = append(c.secrets, f)
 		}
 	}
-	c.secrets = append(c.secrets, s)
 	sort.Slice(c.secrets, func(i, j int) bool { return len(c.secrets[i]) > len(c.secrets[j]) })
 }
 

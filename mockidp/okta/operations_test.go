@@ -229,3 +229,16 @@ func TestLookupFailures(t *testing.T) {
 		t.Errorf("%d requests", len(rec.requests()))
 	}
 }
+
+// TestImportGroups pages /Groups like users (okta-wire.md §8).
+func TestImportGroups(t *testing.T) {
+	rec := newRecorder(t)
+	rec.script(200, nil, []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":101,"startIndex":1,"itemsPerPage":1,"Resources":[{"id":"g1","displayName":"A"}]}`))
+	rec.script(200, nil, []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":101,"startIndex":101,"itemsPerPage":1,"Resources":[{"id":"g2","displayName":"B"}]}`))
+	c, _ := newClient(t, rec.base(), func(cfg *okta.Config) { cfg.Features.ImportGroups = true })
+	groups, out := c.ImportGroups(context.Background())
+	got := rec.requests()
+	if !out.OK || len(groups) != 2 || len(got) != 2 || got[1].rawQuery != "startIndex=101&count=100" || got[0].path != "/scim/v2/Groups" {
+		t.Fatalf("ok %v groups %d requests %+v (%s)", out.OK, len(groups), got, out.Message)
+	}
+}

@@ -54,7 +54,7 @@ func TestRedaction(t *testing.T) {
 		wantHeader string
 	}{
 		{okta.Credentials{Mode: okta.AuthBearer, Token: "tok-SECRET-123"}, []string{"tok-SECRET-123"}, "Bearer <redacted>"},
-		{okta.Credentials{Mode: okta.AuthHeader, Token: "tok-SECRET-456"}, []string{"tok-SECRET-456"}, "<redacted>"},
+		{okta.Credentials{Mode: okta.AuthHeader, Token: "tok SECRET/456"}, []string{"tok SECRET/456", "tok%20SECRET%2F456", "tok+SECRET%2F456", "tok%20SECRET/456"}, "<redacted>"},
 		{okta.Credentials{Mode: okta.AuthBasic, Username: "okta-user", Password: "pw-SECRET-789"},
 			[]string{"pw-SECRET-789", "okta-user:pw-SECRET-789", base64.StdEncoding.EncodeToString([]byte("okta-user:pw-SECRET-789"))}, "Basic <redacted>"},
 	}
@@ -77,7 +77,7 @@ func TestRedaction(t *testing.T) {
 				t.Errorf("POST body not redacted: %s", post.RequestBody)
 			}
 			// A raw probe whose query and body carry the secrets.
-			probe := c.Do(ctx, okta.Request{Method: "PUT", Path: "/Users/u-1?token=" + tc.secrets[0], Body: []byte(`{"password":"hunter2-pw","x":"` + tc.secrets[0] + `"}`)})
+			probe := c.Do(ctx, okta.Request{Method: "PUT", Path: "/Users/u-1", Query: map[string][]string{"token": {tc.secrets[0]}}, Body: []byte(`{"password":"hunter2-pw","x":"` + tc.secrets[0] + `"}`)})
 			if probe.StatusCode != http.StatusBadRequest {
 				t.Fatalf("probe status %d", probe.StatusCode)
 			}

@@ -545,3 +545,20 @@ func (c *Client) importAll(ctx context.Context, o *op, collection string) ([]map
 		start += 100
 	}
 }
+
+// ImportGroups is a full group import (okta-wire.md §8, PLAN C9338): GET
+// /Groups?startIndex=1&count=100 and further pages like ImportUsers. It
+// returns every group resource. Needs Features.ImportGroups.
+func (c *Client) ImportGroups(ctx context.Context) ([]map[string]any, Outcome) {
+	o := c.begin("import-groups")
+	if !c.cfg.Features.ImportGroups {
+		o.failErr(fmt.Errorf("%w: Import Groups is off", ErrFeatureDisabled))
+		return nil, o.out
+	}
+	groups, scanned := c.importAll(ctx, o, "/Groups")
+	if !o.out.OK {
+		return nil, o.out
+	}
+	o.note("%d groups scanned", scanned)
+	return groups, o.out
+}
