@@ -65,7 +65,7 @@ func (c *Client) PushGroup(ctx context.Context, g *Group) Outcome {
 	if !ok {
 		return o.out
 	}
-	found, ok := o.lookup(ctx, "/Groups", GroupFilter(g.Name))
+	found, ok := o.lookup(ctx, "/Groups", "displayName", g.Name)
 	if !ok {
 		return o.out
 	}

@@ -242,3 +242,17 @@ func TestImportGroups(t *testing.T) {
 		t.Fatalf("ok %v groups %d requests %+v (%s)", out.OK, len(groups), got, out.Message)
 	}
 }
+
+// TestLookupIgnoredFilter: a server that ignores the filter makes Okta link
+// whoever comes first; the outcome notes it.
+func TestLookupIgnoredFilter(t *testing.T) {
+	rec := newRecorder(t)
+	rec.script(200, nil, []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2,"startIndex":1,"itemsPerPage":2,"Resources":[{"id":"x","userName":"someone@else.com"},{"id":"y","userName":"ada@example.com"}]}`))
+	rec.script(200, nil, []byte(`{"id":"x","userName":"someone@else.com"}`))
+	rec.script(200, nil, []byte(`{"id":"x"}`))
+	c, _ := newClient(t, rec.base(), nil)
+	a, out := c.Assign(context.Background(), ada())
+	if !out.OK || a.SCIMID != "x" || !strings.Contains(strings.Join(out.Notes, "\n"), `returned userName "someone@else.com"`) {
+		t.Fatalf("ok %v id %v notes %q", out.OK, a, out.Notes)
+	}
+}

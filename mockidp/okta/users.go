@@ -158,7 +158,7 @@ func (c *Client) assign(ctx context.Context, o *op, p *Person) *Assignment {
 		o.note("person %s is already assigned (SCIM id %s); Okta sends nothing", p.ID, a.SCIMID)
 		return a
 	}
-	found, ok := o.lookup(ctx, "/Users", UserFilter(p.Login))
+	found, ok := o.lookup(ctx, "/Users", "userName", p.Login)
 	if !ok {
 		return nil
 	}
@@ -200,7 +200,8 @@ func (c *Client) assign(ctx context.Context, o *op, p *Person) *Assignment {
 // lookup runs Okta's filter lookup (okta-wire.md §4.1, §9.1) and returns the
 // first resource, or nil when none. 200 + totalResults 0 and 404 both mean
 // "not found" (§4.1 SCIM20).
-func (o *op) lookup(ctx context.Context, collection, filter string) (map[string]any, bool) {
+func (o *op) lookup(ctx context.Context, collection, attr, value string) (map[string]any, bool) {
+	filter := attr + " eq " + quote(value)
 	q := o.c.encodeQuery([]queryParam{{"filter", filter}, {"startIndex", "1"}, {"count", "100"}})
 	ex, ok := o.do(ctx, Request{Path: collection + "?" + q})
 	if !ok {
@@ -223,6 +224,10 @@ func (o *op) lookup(ctx context.Context, collection, filter string) (map[string]
 	}
 	if len(res) > 1 {
 		o.note("lookup returned %d resources; Okta links the first", len(res))
+	}
+	if got, _ := res[0][attr].(string); !strings.EqualFold(got, value) {
+		// A server that ignores the filter makes Okta link a stranger [I].
+		o.note("lookup for %s %q returned %s %q; Okta links it anyway", attr, value, attr, got)
 	}
 	return res[0], true
 }
