@@ -13,6 +13,7 @@ Feature: Group Push
     And a group "Engineering" in Okta with the members "Ada, Bob"
     When Okta pushes the group "Engineering"
     Then Okta records the operation as successful
+    And the app answered Okta's POST /Groups with 201
     And the group "Engineering" in the app has exactly the members "Ada, Bob"
 
   # Spec: Okta SCIM 2.0 guide "Update group memberships": PATCH add at "members" (okta-wire.md §9.1); RFC 7644 §3.5.2.1.

@@ -23,6 +23,9 @@ Feature: Import users
     And the answer is a ListResponse with integer counters
     And itemsPerPage equals the number of Resources returned
     And the answer returns at most 2 resources
+    When Okta requests the last page of users with count 10
+    Then the app answers 200
+    And itemsPerPage equals the number of Resources returned
 
   # Spec: RFC 7644 §3.4.2.4 "startIndex ... greater than totalResults ... empty list"; Okta QA probes
   # startIndex=101&count=100 on small tenants (okta-wire.md §8).
@@ -33,6 +36,7 @@ Feature: Import users
     Then the app answers 200
     And the answer is a ListResponse with integer counters
     And the answer has no Resources
+    And itemsPerPage equals the number of Resources returned
 
   # Spec: Okta imports with count=100 until totalResults (okta-wire.md §8); inactive users are not imported.
   @IMP-004 @optional

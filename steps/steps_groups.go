@@ -26,6 +26,7 @@ func registerGroupSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the group "([^"]*)" in the app has exactly the members "([^"]*)"$`, theGroupHasExactlyTheMembers)
 	sc.Step(`^the group "([^"]*)" in the app is named "([^"]*)"$`, theGroupIsNamed)
 	sc.Step(`^the group "([^"]*)" is gone from the app$`, theGroupIsGone)
+	sc.Step(`^the app answered Okta's POST /Groups with 201$`, theAppAnsweredPostGroupsWith201)
 }
 
 func splitAliases(list string) []string {
@@ -268,4 +269,26 @@ func (w *world) deletedGroupID(alias string) string {
 		}
 	}
 	return ""
+}
+
+// theAppAnsweredPostGroupsWith201 checks the create inside a push
+// (RFC 7644 §3.3: "201 Created").
+func theAppAnsweredPostGroupsWith201(ctx context.Context) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if w.outcome == nil {
+		return harnessf("no push ran before this step")
+	}
+	for i := range w.outcome.Exchanges {
+		ex := &w.outcome.Exchanges[i]
+		if ex.Method == http.MethodPost && strings.Contains(ex.URL, "/Groups") {
+			w.rec.about("POST /Groups")
+			w.checkStatus(ex, 201)
+			return w.rec.err()
+		}
+	}
+	w.rec.fail("Okta's push sent no POST /Groups", "a create", "none")
+	return w.rec.err()
 }

@@ -27,6 +27,7 @@ func registerImportSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^itemsPerPage equals the number of Resources returned$`, itemsPerPageEqualsReturned)
 	sc.Step(`^the answer returns at most (\d+) resources$`, theAnswerReturnsAtMost)
 	sc.Step(`^Okta requests the page after the last user$`, oktaRequestsThePageAfterTheLastUser)
+	sc.Step(`^Okta requests the last page of users with count (\d+)$`, oktaRequestsTheLastPage)
 	sc.Step(`^the answer has no Resources$`, theAnswerHasNoResources)
 	sc.Step(`^Okta imports users$`, oktaImportsUsers)
 	sc.Step(`^the import contains every user from this run$`, theImportContainsEveryUser)
@@ -242,4 +243,20 @@ func theImportContainsEveryUser(ctx context.Context) error {
 		}
 	}
 	return w.rec.err()
+}
+
+// oktaRequestsTheLastPage asks for a page that starts at the last user, so
+// that fewer resources exist than count asks for.
+func oktaRequestsTheLastPage(ctx context.Context, count int) error {
+	w, err := mustWorld(ctx)
+	if err != nil {
+		return err
+	}
+	total, ok := w.totalUsers(ctx)
+	if !ok {
+		return w.rec.err()
+	}
+	ex := w.page(ctx, max(total, 1), count)
+	w.answer = &ex
+	return nil
 }
