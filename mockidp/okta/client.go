@@ -92,9 +92,9 @@ type Config struct {
 	// PlusForSpace encodes spaces in query values as '+' (older Okta,
 	// okta-wire.md §2.3 OLDREF) instead of %20 (current Okta, SCIM20).
 	PlusForSpace bool
-	// HTTPClient is used for requests when set (TLS settings, proxies).
-	// Its Timeout is not relied upon: every request gets Config.Timeout.
-	// Its CheckRedirect is left alone.
+	// HTTPClient is used for requests when set (TLS settings, proxies);
+	// the Client works on a copy. Its Timeout is not relied upon: every
+	// request gets Config.Timeout. Redirects are never followed.
 	HTTPClient *http.Client
 	// Timeout bounds each request including reading its body, default 60s
 	// (okta-wire.md §2.5 FAQ).
@@ -208,10 +208,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		cp := *cfg.HTTPClient
+		hc = &cp
 	}
+	// [I] Redirects are not followed: a 3xx is the server's answer, shown
+	// in the transcript and failing the task, rather than a silent retarget
+	// that would turn a POST into a GET and drop Authorization.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c := &Client{
 		cfg:         cfg,
 		base:        u,

@@ -256,3 +256,15 @@ func TestLookupIgnoredFilter(t *testing.T) {
 		t.Fatalf("ok %v id %v notes %q", out.OK, a, out.Notes)
 	}
 }
+
+// TestRedirectNotFollowed: a 3xx is the answer; the task fails visibly.
+func TestRedirectNotFollowed(t *testing.T) {
+	rec := newRecorder(t)
+	rec.script(200, nil, []byte(emptyList))
+	rec.script(http.StatusFound, map[string]string{"Location": "/elsewhere"}, nil)
+	c, _ := newClient(t, rec.base(), func(cfg *okta.Config) { cfg.HTTPClient = &http.Client{} })
+	_, out := c.Assign(context.Background(), ada())
+	if out.OK || len(rec.requests()) != 2 || !strings.HasPrefix(out.Message, "Found. Errors reported by remote server") {
+		t.Fatalf("ok %v requests %d message %q", out.OK, len(rec.requests()), out.Message)
+	}
+}
