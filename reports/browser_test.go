@@ -200,7 +200,7 @@ func TestHTMLInBrowser(t *testing.T) {
 
 	// Render time of a 60-scenario report with full transcripts.
 	big := bigRun(60, 10, 2048)
-	bigFiles, err := WriteAll(filepath.Join(dir, "big"), big)
+	bigFiles, err := WriteFormats(filepath.Join(dir, "big"), big, FormatHTML)
 	if err != nil {
 		t.Fatalf("WriteAll big run: %v", err)
 	}

@@ -196,6 +196,9 @@ func redactBody(body string) string {
 	if t == "" {
 		return body
 	}
+	if !mayHoldSecret(t) {
+		return body
+	}
 	if t[0] == '{' || t[0] == '[' {
 		if out, ok := redactJSON(body); ok {
 			return out
@@ -219,6 +222,18 @@ func redactBody(body string) string {
 		}
 	}
 	return body
+}
+
+// mayHoldSecret is a cheap test that lets redactBody skip the JSON scan of
+// bodies that name no sensitive key at all (most SCIM bodies).
+func mayHoldSecret(body string) bool {
+	l := strings.ToLower(body)
+	for _, k := range []string{"password", "secret", "token", "apikey", "api_key"} {
+		if strings.Contains(l, k) {
+			return true
+		}
+	}
+	return false
 }
 
 type span struct{ start, end int }
