@@ -55,7 +55,9 @@ var privateKeyPEM = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[
 // Set-Cookie headers (keeping the auth scheme and cookie names), values of
 // password-like JSON fields and form fields in bodies (including a SCIM
 // PATCH operation whose path is "password"), passwords in URL user info and
-// token-like URL query parameters, and PEM private key blocks. Redact is
+// token-like URL query parameters, PEM private key blocks, and in any
+// text a credential after "Bearer", "Basic" or "SSWS" (the request dump in
+// an assertion message, a log line). Redact is
 // idempotent and safe on a nil run. It is a second line of defence: callers
 // redact exchanges at capture as well.
 func (r *Run) Redact(secrets ...string) {
@@ -63,6 +65,7 @@ func (r *Run) Redact(secrets ...string) {
 		return
 	}
 	forms := secretForms(secrets)
+	r.Target.BaseURL = redactURL(r.Target.BaseURL)
 	for fi := range r.Features {
 		for si := range r.Features[fi].Scenarios {
 			sc := &r.Features[fi].Scenarios[si]
@@ -388,6 +391,17 @@ func base64Core(enc *base64.Encoding, s string, k int) string {
 	return e[from:to]
 }
 
+// credentialInText matches a credential after an auth scheme in free text,
+// such as the request dump in an httpexpect failure message
+// (library-notes.md gotcha (c)) or a target's log line.
+var credentialInText = regexp.MustCompile(`(?i)\b(bearer|basic|ssws)(\s+)([A-Za-z0-9\-._~+/]{8,}=*)`)
+
+// looksLikeCredential tells a credential from a word ("Bearer
+// authentication required"): it has a digit or token punctuation.
+func looksLikeCredential(s string) bool {
+	return strings.ContainsAny(s, "0123456789-._~+/=")
+}
+
 func redactString(s string, forms []string) string {
 	if s == "" {
 		return s
@@ -400,6 +414,13 @@ func redactString(s string, forms []string) string {
 	if strings.Contains(s, "PRIVATE KEY-----") {
 		s = privateKeyPEM.ReplaceAllString(s, "-----BEGIN ${1}PRIVATE KEY-----"+Redacted+"-----END ${1}PRIVATE KEY-----")
 	}
+	s = credentialInText.ReplaceAllStringFunc(s, func(m string) string {
+		sub := credentialInText.FindStringSubmatch(m)
+		if !looksLikeCredential(sub[3]) {
+			return m
+		}
+		return sub[1] + sub[2] + Redacted
+	})
 	return s
 }
 

@@ -196,6 +196,17 @@ func TestRedactStructuralRules(t *testing.T) {
 	if string(b1) != string(b2) {
 		t.Errorf("Redact is not idempotent")
 	}
+	// Credentials the caller did not name are still caught in free text.
+	r2 := fixtureRun()
+	r2.Target.Logs = `GET /Users "Authorization": ["Bearer eyJhbGciOi.J9x_y-z"] basic Zm9vOmJhcg== Bearer authentication required`
+	r2.Target.BaseURL = "https://u:hunter22@127.0.0.1/scim/v2"
+	r2.Redact()
+	if want := `GET /Users "Authorization": ["Bearer [REDACTED]"] basic [REDACTED] Bearer authentication required`; r2.Target.Logs != want {
+		t.Errorf("free-text credentials:\n got %s\nwant %s", r2.Target.Logs, want)
+	}
+	if strings.Contains(r2.Target.BaseURL, "hunter22") {
+		t.Errorf("BaseURL keeps its password: %s", r2.Target.BaseURL)
+	}
 	var nilRun *Run
 	nilRun.Redact("x") // must not panic
 }
