@@ -258,7 +258,7 @@ func (s *Server) listGroups(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	offset := s.offset(start)
+	offset := s.offset(c, start)
 	var page []store.Group
 	var total int
 	if f == nil {

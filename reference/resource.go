@@ -137,9 +137,11 @@ func (s *Server) paging(c *gin.Context) (start, count, requested int, ok bool) {
 	return start, count, requested, true
 }
 
-// offset turns a 1-based startIndex into a row offset.
-func (s *Server) offset(start int) int {
-	if s.faults.on(faultZeroBasedPaging) {
+// offset turns a 1-based startIndex into a row offset. Under the
+// zero-based-paging fault an explicit startIndex is taken as the offset
+// itself (a missing one still means the first resource).
+func (s *Server) offset(c *gin.Context, start int) int {
+	if _, has := c.GetQuery("startIndex"); has && s.faults.on(faultZeroBasedPaging) {
 		return start
 	}
 	return start - 1

@@ -308,7 +308,7 @@ func (s *Server) listUsers(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	offset := s.offset(start)
+	offset := s.offset(c, start)
 	hide := s.faults.on(faultFilterHidesInactive)
 	var page []store.User
 	var total int

@@ -110,6 +110,9 @@ type Config struct {
 	MaxReplayEntries int
 	// SessionTTL is how long a session lasts; eight hours if zero.
 	SessionTTL time.Duration
+	// Faults names misbehaviours for the conformance suite's self-test (see
+	// Faults); empty in every real deployment.
+	Faults []string
 }
 
 // SP is the SAML service provider. It is an http.Handler and safe for
@@ -124,6 +127,7 @@ type SP struct {
 	replay   *expiringSet
 	requests *expiringSet
 	sessions *sessionStore
+	faults   faultSet
 }
 
 type idpInfo struct {
@@ -187,8 +191,13 @@ func New(cfg Config, dir Directory) (*SP, error) {
 	if err != nil {
 		return nil, err
 	}
+	faults, err := newFaultSet(cfg.Faults)
+	if err != nil {
+		return nil, err
+	}
 	return &SP{
-		cfg: cfg, dir: dir, log: log, idp: idp, basePath: base.Path,
+		faults: faults,
+		cfg:    cfg, dir: dir, log: log, idp: idp, basePath: base.Path,
 		replay:   newExpiringSet(cfg.MaxReplayEntries),
 		requests: newExpiringSet(10000),
 		sessions: newSessionStore(),
@@ -275,6 +284,7 @@ func (s *SP) provider(clock time.Time) *saml2.SAMLServiceProvider {
 		NameIdFormat:                nameIDFormatEmail,
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: s.idp.certs},
 		AllowMissingAttributes:      true,
+		SkipSignatureValidation:     s.faults[FaultSkipSignature],
 		Clock:                       dsig.NewFakeClockAt(clock),
 	}
 }
