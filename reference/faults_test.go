@@ -29,7 +29,7 @@ var probes = map[string]probe{
 	},
 	faultAuthSkipPatch: func(t *testing.T, ts *tserver, p string) bool {
 		id := ts.createUser(p+"a@x", "")
-		gid := ts.createGroup(p+"g")
+		gid := ts.createGroup(p + "g")
 		return ts.do("PATCH", "/scim/v2/Users/"+id, deactivate, "Authorization:").code == 401 &&
 			ts.do("PATCH", "/scim/v2/Groups/"+gid, `{"Operations":[{"op":"replace","path":"displayName","value":"h"}]}`, "Authorization:").code == 401
 	},
@@ -169,7 +169,7 @@ var probes = map[string]probe{
 	},
 	faultGroupPatchAddIgnored: func(t *testing.T, ts *tserver, p string) bool {
 		id := ts.createUser(p+"a@x", "")
-		gid := ts.createGroup(p+"g")
+		gid := ts.createGroup(p + "g")
 		ts.do("PATCH", "/scim/v2/Groups/"+gid, fmt.Sprintf(`{"Operations":[{"op":"add","path":"members","value":[{"value":%q}]}]}`, id))
 		return len(memberIDs(ts.do("GET", "/scim/v2/Groups/"+gid, "").body)) == 1
 	},
@@ -180,7 +180,7 @@ var probes = map[string]probe{
 		return r.code == 200 && len(memberIDs(ts.do("GET", "/scim/v2/Groups/"+gid, "").body)) == 0
 	},
 	faultGroupRenameRejectsID: func(t *testing.T, ts *tserver, p string) bool {
-		gid := ts.createGroup(p+"g")
+		gid := ts.createGroup(p + "g")
 		return ts.do("PATCH", "/scim/v2/Groups/"+gid, fmt.Sprintf(`{"Operations":[{"op":"replace","value":{"id":%q,"displayName":"h"}}]}`, gid)).code == 200
 	},
 	faultGroupReplaceAppends: func(t *testing.T, ts *tserver, p string) bool {
@@ -195,7 +195,7 @@ var probes = map[string]probe{
 		return strings.Join(got, ",") == strings.Join(want, ",")
 	},
 	faultGroupDeleteNoop: func(t *testing.T, ts *tserver, p string) bool {
-		gid := ts.createGroup(p+"g")
+		gid := ts.createGroup(p + "g")
 		return ts.do("DELETE", "/scim/v2/Groups/"+gid, "").code == 204 && ts.do("GET", "/scim/v2/Groups/"+gid, "").code == 404
 	},
 	faultNoDiscovery: func(t *testing.T, ts *tserver, p string) bool {

@@ -3,11 +3,11 @@ package reference
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strconv"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )

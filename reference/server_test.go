@@ -199,9 +199,9 @@ func TestPaging(t *testing.T) {
 		ids = append(ids, ts.createUser(fmt.Sprintf("user%d@example.com", i), ""))
 	}
 	cases := []struct {
-		q                  string
-		total, start, per  float64
-		first              string
+		q                 string
+		total, start, per float64
+		first             string
 	}{
 		{"", 5, 1, 5, ids[0]},
 		{"?startIndex=1&count=2", 5, 1, 2, ids[0]},
