@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -182,14 +183,25 @@ func bigRun(n, perScenario, bodyBytes int) *Run {
 }
 
 func syntheticBody(size, a, b int) string {
+	// Pseudo-random values, seeded per body so files stay deterministic,
+	// keep the bodies about as compressible as real SCIM users.
+	rng := rand.New(rand.NewPCG(uint64(a), uint64(b)))
+	word := func(n int) string {
+		const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+		w := make([]byte, n)
+		for i := range w {
+			w[i] = letters[rng.IntN(len(letters))]
+		}
+		return string(w)
+	}
 	var sb strings.Builder
-	sb.WriteString(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"user`)
-	fmt.Fprintf(&sb, "%d-%d@example.com\",\"emails\":[", a, b)
+	sb.WriteString(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"`)
+	fmt.Fprintf(&sb, "%s.%d-%d@example.com\",\"externalId\":\"00u%s\",\"emails\":[", word(8), a, b, word(17))
 	for k := 0; sb.Len() < size-60; k++ {
 		if k > 0 {
 			sb.WriteString(",")
 		}
-		fmt.Fprintf(&sb, `{"value":"alias%d.user%d@example.com","type":"other"}`, k, a)
+		fmt.Fprintf(&sb, `{"value":"%s.%s@example.com","type":"other","display":"%s %s"}`, word(6), word(9), word(7), word(10))
 	}
 	sb.WriteString(`],"active":true}`)
 	return sb.String()

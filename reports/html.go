@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -109,7 +110,8 @@ type htmlExchangeData struct {
 // (#search). Each scenario (li.scenario[data-id][data-status] in
 // #scenarios) expands to its steps; each step lists its exchanges
 // (details.exchange, collapsed), whose headers and pretty-printed,
-// highlighted JSON bodies are rendered from data embedded once in the page,
+// highlighted JSON bodies are rendered from data embedded once in the page
+// (gzip-compressed JSON, decoded with the browser's DecompressionStream),
 // with a "copy as curl" button that writes $SCIMCONFORM_TOKEN in place of
 // the credential. Spec references become links (RFC 7644 §3.4.2 →
 // rfc-editor.org). Everything from the run is escaped; response bodies are
@@ -215,13 +217,25 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		}
 		p.Scenarios = append(p.Scenarios, hs)
 	}
-	// json.Marshal escapes <, > and & (and U+2028/9), so the data cannot
-	// close its <script> element whatever the bodies hold.
 	b, err := json.Marshal(data)
 	if err != nil {
 		return nil, fmt.Errorf("encode exchanges: %w", err)
 	}
-	p.Data = template.JS(b)
+	// Bodies are most of a report and compress well: the page embeds them
+	// gzip-compressed (DecompressionStream decodes them), a JSON string of
+	// base64 that cannot close its <script> element whatever the bodies hold.
+	var z bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	if err != nil {
+		return nil, fmt.Errorf("compress exchanges: %w", err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, fmt.Errorf("compress exchanges: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("compress exchanges: %w", err)
+	}
+	p.Data = template.JS(`"` + base64.StdEncoding.EncodeToString(z.Bytes()) + `"`)
 	return p, nil
 }
 

@@ -1,12 +1,31 @@
 (function () {
   'use strict';
-  var data = null;
-  function exchanges() {
-    if (data === null) {
-      var node = document.getElementById('exchange-data');
-      try { data = JSON.parse(node ? node.textContent : '[]'); } catch (e) { data = []; }
-    }
-    return data;
+  // The exchanges are embedded once, as gzip-compressed JSON in base64,
+  // and decoded in the background after the page is shown.
+  var data = null, dataError = null, loading = null;
+  function loadExchanges() {
+    if (loading) { return loading; }
+    var node = document.getElementById('exchange-data');
+    loading = Promise.resolve().then(function () {
+      var v = JSON.parse(node ? node.textContent : '[]');
+      if (typeof v !== 'string') { return v; }
+      if (typeof DecompressionStream === 'undefined') {
+        throw new Error('this browser cannot decompress the embedded exchanges; open transcript.har or results.json instead');
+      }
+      var bin = atob(v), bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Response(stream).text().then(JSON.parse);
+    }).then(function (v) {
+      data = v;
+      document.documentElement.setAttribute('data-exchanges', String(Math.round(performance.now())));
+      return v;
+    }, function (e) {
+      dataError = String(e && e.message || e);
+      document.documentElement.setAttribute('data-exchanges', 'error');
+      throw e;
+    });
+    return loading;
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -70,8 +89,17 @@
   }
   function renderExchange(d) {
     if (d.getAttribute('data-rendered')) { return; }
+    if (data === null) {
+      if (dataError === null) {
+        loadExchanges().then(function () { renderExchange(d); }, function () { renderExchange(d); });
+        return;
+      }
+      d.setAttribute('data-rendered', '1');
+      d.appendChild(el('p', 'muted', '(exchange not available: ' + dataError + ')'));
+      return;
+    }
     d.setAttribute('data-rendered', '1');
-    var x = exchanges()[+d.getAttribute('data-ex')];
+    var x = data[+d.getAttribute('data-ex')];
     var box = el('div', 'exchange-body');
     if (!x) { box.appendChild(el('p', 'muted', '(exchange data missing)')); d.appendChild(box); return; }
     box.appendChild(el('h4', null, 'Request'));
@@ -153,4 +181,6 @@
   }
   applyFilters();
   document.documentElement.setAttribute('data-ready', String(Math.round(performance.now())));
+  // Decode now, so that printing (which cannot wait) finds the data ready.
+  loadExchanges().catch(function () {});
 })();
