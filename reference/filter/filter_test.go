@@ -132,8 +132,8 @@ func TestSimpleEq(t *testing.T) {
 	}
 }
 
-// FuzzFilter: parsing and evaluating any text must not panic.
-func FuzzFilter(f *testing.F) {
+// FuzzParseFilter: parsing and evaluating any text must not panic.
+func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{`userName eq "a"`, `emails[type eq "work" and value co "@"]`, `not (active eq true)`, `meta.lastModified gt "2011-05-13T04:42:34Z"`, `name.givenName pr or title sw "x"`, `x eq 1.5e3`, `a eq null`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x"`} {
 		f.Add(s)
 	}

@@ -141,8 +141,8 @@ func TestApplyGroupOkta(t *testing.T) {
 	}
 }
 
-// FuzzPatchPath: any path, op and value must give nil or *Error, never a panic.
-func FuzzPatchPath(f *testing.F) {
+// FuzzApply: any path, op and value must give nil or *Error, never a panic.
+func FuzzApply(f *testing.F) {
 	for _, s := range []string{"active", "name.givenName", `emails[type eq "work"].value`, `members[value eq "x"]`, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "emails[", "a.b.c", `emails[value sw "a" or not (type pr)].display`} {
 		f.Add("replace", s, `"x"`)
 		f.Add("remove", s, `null`)
