@@ -225,7 +225,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 	// gzip-compressed (DecompressionStream decodes them), a JSON string of
 	// base64 that cannot close its <script> element whatever the bodies hold.
 	var z bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&z, gzip.DefaultCompression)
 	if err != nil {
 		return nil, fmt.Errorf("compress exchanges: %w", err)
 	}

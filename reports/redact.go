@@ -64,7 +64,7 @@ func (r *Run) Redact(secrets ...string) {
 	if r == nil {
 		return
 	}
-	forms := secretForms(secrets)
+	forms := formsReplacer(secretForms(secrets))
 	r.Target.BaseURL = redactURL(r.Target.BaseURL)
 	for fi := range r.Features {
 		for si := range r.Features[fi].Scenarios {
@@ -377,6 +377,20 @@ func secretForms(secrets []string) []string {
 	return out
 }
 
+// formsReplacer replaces every form with Redacted in one pass; the forms
+// are longest first, so the longest match at a position wins. It is nil
+// when there is nothing to replace.
+func formsReplacer(forms []string) *strings.Replacer {
+	if len(forms) == 0 {
+		return nil
+	}
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, Redacted)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
 // base64Core is the part of the encoding of (k filler bytes + s + filler)
 // that depends only on the bytes of s.
 func base64Core(enc *base64.Encoding, s string, k int) string {
@@ -402,17 +416,18 @@ func looksLikeCredential(s string) bool {
 	return strings.ContainsAny(s, "0123456789-._~+/=")
 }
 
-func redactString(s string, forms []string) string {
+func redactString(s string, forms *strings.Replacer) string {
 	if s == "" {
 		return s
 	}
-	for _, f := range forms {
-		if strings.Contains(s, f) {
-			s = strings.ReplaceAll(s, f, Redacted)
-		}
+	if forms != nil {
+		s = forms.Replace(s)
 	}
 	if strings.Contains(s, "PRIVATE KEY-----") {
 		s = privateKeyPEM.ReplaceAllString(s, "-----BEGIN ${1}PRIVATE KEY-----"+Redacted+"-----END ${1}PRIVATE KEY-----")
+	}
+	if !containsFold(s, "bearer") && !containsFold(s, "basic") && !containsFold(s, "ssws") {
+		return s
 	}
 	s = credentialInText.ReplaceAllStringFunc(s, func(m string) string {
 		sub := credentialInText.FindStringSubmatch(m)
@@ -468,4 +483,23 @@ func walkStrings(v reflect.Value, f func(string) string) {
 			v.SetMapIndex(k, c)
 		}
 	}
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring case, without allocating.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		c := s[i] | 0x20
+		if c != sub[0] {
+			continue
+		}
+		j := 1
+		for ; j < n && s[i+j]|0x20 == sub[j]; j++ {
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
 }

@@ -212,7 +212,7 @@ func TestRedactStructuralRules(t *testing.T) {
 }
 
 func TestBase64CoreFindsSecretAtAnyOffset(t *testing.T) {
-	forms := secretForms([]string{secretBasicPW})
+	forms := formsReplacer(secretForms([]string{secretBasicPW}))
 	for _, prefix := range []string{"", "u:", "us:", "use:", "client-id:"} {
 		enc := base64.StdEncoding.EncodeToString([]byte(prefix + secretBasicPW + "!tail"))
 		if redactString(enc, forms) == enc {
