@@ -37,6 +37,15 @@ func Parse(text string) (f *Filter, err error) {
 	if len(text) > maxLen {
 		return nil, fmt.Errorf("filter longer than %d bytes", maxLen)
 	}
+	if e, ok := fastEq(text); ok {
+		return &Filter{expr: e}, nil
+	}
+	return parseFull(text)
+}
+
+// parseFull runs the grammar-based parser; it is slow (hundreds of µs), so
+// Okta's lookup shape takes fastEq instead.
+func parseFull(text string) (f *Filter, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, fmt.Errorf("invalid filter: %v", r)
@@ -51,6 +60,34 @@ func Parse(text string) (f *Filter, err error) {
 	}
 	return &Filter{expr: expr}, nil
 }
+
+// fastEq recognises `attrName eq "value"` (a plain attribute name, single
+// spaces, a string without escapes or control characters): the shape of
+// every Okta lookup (okta-wire §2.3). It builds the same expression the
+// full parser would; FuzzParseFilter checks that.
+func fastEq(text string) (parser.Expression, bool) {
+	name, rest, ok := strings.Cut(text, " ")
+	if !ok || len(name) == 0 || !isAlpha(name[0]) {
+		return nil, false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isAlpha(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_' {
+			return nil, false
+		}
+	}
+	if len(rest) < 5 || !strings.EqualFold(rest[:3], "eq ") || rest[3] != '"' || rest[len(rest)-1] != '"' {
+		return nil, false
+	}
+	value := rest[4 : len(rest)-1]
+	for _, r := range value {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f || r == 0xfffd {
+			return nil, false
+		}
+	}
+	return &parser.AttributeExpression{AttributePath: parser.AttributePath{AttributeName: name}, Operator: parser.EQ, CompareValue: value}, true
+}
+
+func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // String renders the filter back to text.
 func (f *Filter) String() string { return fmt.Sprint(f.expr) }

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/scimconform/scimconform/reference/schema"
@@ -107,6 +108,29 @@ func TestInvalid(t *testing.T) {
 	}
 }
 
+func TestFastPathMatchesParser(t *testing.T) {
+	for _, s := range []string{`userName eq "test.user@okta.local"`, `displayName EQ "Test SCIMv2"`, `externalId eq "00u1"`, `userName eq ""`, `userName eq "Ünïcode ✓"`, `a-b_c9 eq "x y"`} {
+		fast, ok := fastEq(s)
+		if !ok {
+			t.Errorf("fast path refused %q", s)
+			continue
+		}
+		full, err := parseFull(s)
+		if err != nil {
+			t.Errorf("full parser: %q: %v", s, err)
+			continue
+		}
+		if !reflect.DeepEqual(fast, full.expr) {
+			t.Errorf("%q: fast %#v full %#v", s, fast, full.expr)
+		}
+	}
+	for _, s := range []string{`userName  eq "x"`, `userName eq "a\"b"`, `name.givenName eq "x"`, `userName eq x`, `userName co "x"`, `9x eq "y"`} {
+		if _, ok := fastEq(s); ok {
+			t.Errorf("fast path took %q", s)
+		}
+	}
+}
+
 func TestSimpleEq(t *testing.T) {
 	cases := []struct {
 		in, attr, value string
@@ -138,7 +162,18 @@ func FuzzParseFilter(f *testing.F) {
 		f.Add(s)
 	}
 	d := doc(f)
+	f.Add(`userName EQ "a@b.c"`)
+	f.Add(`displayName eq "Test SCIMv2"`)
 	f.Fuzz(func(t *testing.T, s string) {
+		if fast, ok := fastEq(s); ok {
+			full, err := parseFull(s)
+			if err != nil {
+				t.Fatalf("fast path accepted %q, full parser rejects it: %v", s, err)
+			}
+			if !reflect.DeepEqual(fast, full.expr) {
+				t.Fatalf("fast path %#v != full parser %#v for %q", fast, full.expr, s)
+			}
+		}
 		flt, err := Parse(s)
 		if err != nil {
 			return

@@ -68,8 +68,23 @@ func faultNames() []string {
 	return n
 }
 
-// naiveWrapped implements FaultNaiveWrapping: it keeps only the signed
-// assertions for verification (what a library looking for "a valid
+// signsItself reports whether a carries a signature whose reference names
+// a's own ID (a copied signature on an impostor names the original).
+func signsItself(a *etree.Element) bool {
+	id := a.SelectAttrValue("ID", "")
+	for _, c := range a.ChildElements() {
+		if c.Tag != "Signature" || c.NamespaceURI() != nsDSig {
+			continue
+		}
+		if ref := c.FindElement(".//Reference"); ref != nil && id != "" && ref.SelectAttrValue("URI", "") == "#"+id {
+			return true
+		}
+	}
+	return false
+}
+
+// naiveWrapped implements FaultNaiveWrapping: it keeps only the assertions
+// that carry their own signature for verification (what a library looking for "a valid
 // signature somewhere" does) and reports the NameID of the first assertion
 // in document order. ok is false when raw has no second assertion.
 func naiveWrapped(raw []byte) (verify []byte, firstNameID string, ok bool) {
@@ -91,7 +106,7 @@ func naiveWrapped(raw []byte) (verify []byte, firstNameID string, ok bool) {
 		firstNameID = strings.TrimSpace(nid.Text())
 	}
 	for _, a := range assertions {
-		if !hasSignature(a) {
+		if !signsItself(a) {
 			root.RemoveChild(a)
 		}
 	}

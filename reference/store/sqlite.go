@@ -26,6 +26,9 @@ type Options struct {
 type SQLite struct {
 	db   *sql.DB
 	opts Options
+	// Prepared statements for the per-request hot paths (preparing costs
+	// more than running an indexed lookup).
+	byUserName, byID, tokenByHash *sql.Stmt
 }
 
 var _ Store = (*SQLite)(nil)
@@ -107,14 +110,33 @@ func OpenSQLite(path string, opts Options) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("create schema in %q: %w", path, err)
 	}
-	return &SQLite{db: db, opts: opts}, nil
+	st := &SQLite{db: db, opts: opts}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.byUserName, qUserByUserName},
+		{&st.byID, `SELECT ` + userCols + ` FROM users WHERE id = ?`},
+		{&st.tokenByHash, `SELECT id, label, hash, created, revoked_at FROM tokens WHERE hash = ?`},
+	} {
+		if *p.dst, err = db.Prepare(p.q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare %q: %w", p.q, err)
+		}
+	}
+	return st, nil
 }
 
 // DB exposes the database handle for tests (query plans) only.
 func (s *SQLite) DB() *sql.DB { return s.db }
 
 // Close closes the database; a WAL database is checkpointed by SQLite.
-func (s *SQLite) Close() error { return s.db.Close() }
+func (s *SQLite) Close() error {
+	for _, st := range []*sql.Stmt{s.byUserName, s.byID, s.tokenByHash} {
+		_ = st.Close()
+	}
+	return s.db.Close()
+}
 
 const timeFmt = time.RFC3339Nano
 
@@ -220,7 +242,7 @@ func scanUser(r scanner) (User, error) {
 
 // GetUser implements Store.
 func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(s.byID.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -269,7 +291,13 @@ func (s *SQLite) DeleteUser(ctx context.Context, id string) error {
 }
 
 func (s *SQLite) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	var rows *sql.Rows
+	var err error
+	if q == qUserByUserName {
+		rows, err = s.byUserName.QueryContext(ctx, args...)
+	} else {
+		rows, err = s.db.QueryContext(ctx, q, args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("query users: %w", err)
 	}
@@ -519,7 +547,7 @@ func scanToken(r scanner) (Token, error) {
 
 // TokenByHash implements Store.
 func (s *SQLite) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT id, label, hash, created, revoked_at FROM tokens WHERE hash = ?`, hash))
+	t, err := scanToken(s.tokenByHash.QueryRowContext(ctx, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, ErrNotFound
 	}

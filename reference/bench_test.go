@@ -1,0 +1,155 @@
+package reference
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scimconform/scimconform/reference/store"
+)
+
+// seeded servers are shared between benchmark runs: seeding 100k users
+// takes a few seconds, even in one transaction.
+var (
+	seedMu sync.Mutex
+	seeded = map[int]*Server{}
+)
+
+func seededServer(b *testing.B, n int) *Server {
+	b.Helper()
+	seedMu.Lock()
+	defer seedMu.Unlock()
+	if s, ok := seeded[n]; ok {
+		return s
+	}
+	s, err := New(WithToken(testToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().UTC()
+	us := make([]store.User, 0, n)
+	for i := range n {
+		name := fmt.Sprintf("User%07d@Example.com", i)
+		doc, _ := json.Marshal(map[string]any{
+			"userName": name, "active": true, "externalId": fmt.Sprintf("00u%07d", i), "displayName": "User " + fmt.Sprint(i),
+			"name":   map[string]any{"givenName": "User", "familyName": fmt.Sprint(i)},
+			"emails": []any{map[string]any{"value": name, "primary": true, "type": "work"}},
+		})
+		us = append(us, store.User{ID: newID(), UserName: name, ExternalID: fmt.Sprintf("00u%07d", i), DisplayName: "User " + fmt.Sprint(i), Active: true, Doc: doc, Created: now, Modified: now})
+	}
+	if err := s.Store().BulkCreateUsers(context.Background(), us); err != nil {
+		b.Fatal(err)
+	}
+	seeded[n] = s
+	return s
+}
+
+// target runs requests either in-process (ServeHTTP) or over loopback HTTP.
+type target struct {
+	name string
+	do   func(b *testing.B, method, path, body string) int
+}
+
+func targets(b *testing.B, s *Server) []target {
+	inproc := func(b *testing.B, method, path, body string) int {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, rd)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Content-Type", "application/scim+json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	var once sync.Once
+	var run *Running
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	overHTTP := func(b *testing.B, method, path, body string) int {
+		once.Do(func() {
+			var err error
+			if run, err = s.Start("127.0.0.1:0"); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = run.Shutdown(context.Background()) })
+		})
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, run.URL+path, rd)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Content-Type", "application/scim+json")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	return []target{{"inproc", inproc}, {"http", overHTTP}}
+}
+
+func BenchmarkCreateUser(b *testing.B) {
+	s, err := New(WithToken(testToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	n := 0
+	for _, tg := range targets(b, s) {
+		b.Run(tg.name, func(b *testing.B) {
+			for b.Loop() {
+				n++
+				if code := tg.do(b, "POST", BasePath+"/Users", oktaUser(fmt.Sprintf("bench%d@example.com", n), fmt.Sprintf("00u%d", n))); code != 201 {
+					b.Fatalf("status %d", code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLookupUserName is Okta's assignment lookup; it must not grow
+// linearly with the number of users (index on user_name).
+func BenchmarkLookupUserName(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		s := seededServer(b, n)
+		for _, tg := range targets(b, s) {
+			b.Run(fmt.Sprintf("users=%d/%s", n, tg.name), func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					i = (i + 7919) % n
+					path := fmt.Sprintf("%s/Users?filter=userName%%20eq%%20%%22user%07d%%40example.COM%%22&startIndex=1&count=100", BasePath, i)
+					if code := tg.do(b, "GET", path, ""); code != 200 {
+						b.Fatalf("status %d", code)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkListPage100 is one page of Okta's import (count=100).
+func BenchmarkListPage100(b *testing.B) {
+	s := seededServer(b, 10_000)
+	for _, tg := range targets(b, s) {
+		b.Run(tg.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i = (i + 100) % 9_900
+				if code := tg.do(b, "GET", fmt.Sprintf("%s/Users?startIndex=%d&count=100", BasePath, i+1), ""); code != 200 {
+					b.Fatalf("status %d", code)
+				}
+			}
+		})
+	}
+}
