@@ -18,8 +18,11 @@ vet:
 # test: vet + the race-enabled test suite (fuzz seed corpora run as tests;
 # Docker and browser tests skip locally without an engine or Chromium, and
 # fail instead when CI=true).
+# The self-test's fault matrix (one suite run per injected fault) runs in a
+# second, race-free pass: under -race it alone would take minutes.
 test: vet
 	$(GO) test -race -timeout 15m $(PKGS)
+	$(GO) test -count=1 -timeout 10m -run 'TestEveryFaultBreaksExactlyItsScenarios|TestEveryRequiredScenarioHasAFault' ./steps/
 
 # fuzz: a short coverage-guided run of each fuzz target.
 fuzz:

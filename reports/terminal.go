@@ -41,6 +41,9 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 				tier = " [required]"
 			}
 			fmt.Fprintf(&b, "  %-5s %-*s %s%s: %s\n", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, oneLineReason(sc, 160))
+			if ex := offendingExchange(sc); ex != nil {
+				fmt.Fprintf(&b, "  %-5s %-*s ↳ %s\n", "", width, "", exchangeLine(ex, 160))
+			}
 		}
 	}
 	b.WriteString("\n")
@@ -56,4 +59,38 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 		fmt.Fprintf(&b, "Report: %s\n", htmlPath)
 	}
 	_, _ = io.WriteString(w, b.String())
+}
+
+// offendingExchange returns the last exchange of the first step of sc that
+// did not pass, or nil when that step made no request.
+func offendingExchange(sc *Scenario) *Exchange {
+	for i := range sc.Steps {
+		st := &sc.Steps[i]
+		if st.Status == StatusFail || st.Status == StatusError {
+			if n := len(st.Exchanges); n > 0 {
+				return &st.Exchanges[n-1]
+			}
+			// An assertion step looks at the answer of the step before it.
+			for j := i - 1; j >= 0; j-- {
+				if n := len(sc.Steps[j].Exchanges); n > 0 {
+					return &sc.Steps[j].Exchanges[n-1]
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// exchangeLine renders ex as "METHOD URL → STATUS body-excerpt" in at most
+// max runes of body.
+func exchangeLine(ex *Exchange, max int) string {
+	if ex.StatusCode == 0 {
+		return fmt.Sprintf("%s %s → no answer: %s", ex.Method, ex.URL, oneLine(ex.Error))
+	}
+	body := oneLine(ex.ResponseBody)
+	if r := []rune(body); len(r) > max {
+		body = string(r[:max]) + "…"
+	}
+	return fmt.Sprintf("%s %s → %d %s", ex.Method, ex.URL, ex.StatusCode, body)
 }

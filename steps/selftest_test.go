@@ -3,7 +3,6 @@ package steps_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -12,23 +11,24 @@ import (
 
 	"github.com/scimconform/scimconform/mockidp/okta"
 	"github.com/scimconform/scimconform/reference"
+	"github.com/scimconform/scimconform/reference/sso"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
+	"github.com/scimconform/scimconform/steps/selftarget"
 )
 
 const selfTestToken = "selftest-token-3f9c2a7e5b1d"
 
-// startReference starts the reference server in-process with opts and
-// returns its SCIM base URL.
-func startReference(t testing.TB, opts ...reference.Option) (string, *reference.Server) {
+// startTarget starts the built-in target (reference server + SAML SP) with
+// reference options and SSO faults, and returns it.
+func startTarget(t testing.TB, opts []reference.Option, ssoFaults ...string) *selftarget.Target {
 	t.Helper()
-	srv, err := reference.New(append([]reference.Option{reference.WithToken(selfTestToken)}, opts...)...)
+	tg, err := selftarget.Start(selftarget.Options{Token: selfTestToken, Reference: opts, SSOFaults: ssoFaults})
 	if err != nil {
-		t.Fatalf("reference.New: %v", err)
+		t.Fatalf("start target: %v", err)
 	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
-	return hs.URL + reference.BasePath, srv
+	t.Cleanup(func() { _ = tg.Close() })
+	return tg
 }
 
 // revokedToken creates a token, uses it once (as Okta would have, before
@@ -105,9 +105,10 @@ func TestSuitePassesAgainstReference(t *testing.T) {
 		{"oin-header", okta.ProfileOIN, okta.AuthHeader, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			base, srv := startReference(t, reference.WithBareTokenAuth(tc.mode == okta.AuthHeader))
-			revoked := revokedToken(t, base, srv)
-			cfg := suiteConfig(base, tc.profile)
+			tg := startTarget(t, []reference.Option{reference.WithBareTokenAuth(tc.mode == okta.AuthHeader)})
+			revoked := revokedToken(t, tg.BaseURL, tg.Server)
+			cfg := suiteConfig(tg.BaseURL, tc.profile)
+			cfg.SSO = tg.SSO
 			cfg.Credentials.Mode = tc.mode
 			cfg.PlusForSpace = tc.plus
 			cfg.RevokedToken = revoked
@@ -142,18 +143,18 @@ func TestSuitePassesAgainstReference(t *testing.T) {
 // group push declared). The self-test enforces both directions: these fail,
 // nothing else does. Every @required scenario must appear at least once.
 var faultBreaks = map[string][]string{
-	"counters-as-strings":             {"AUTH-001", "DSC-002", "DSC-003", "GRP-001", "GRP-002", "GRP-003", "GRP-004", "GRP-005", "GRP-006", "IMP-001", "IMP-002", "IMP-003", "IMP-004", "SPEC-001", "SPEC-002", "SPEC-003", "SPEC-004", "SPEC-005", "SPEC-006", "SPEC-007", "SPEC-008", "SPEC-009", "SPEC-010", "SPEC-011", "SPEC-012", "USR-001", "USR-002", "USR-003", "USR-004", "USR-005", "USR-006", "USR-007", "USR-008", "USR-009", "USR-010", "USR-011", "USR-012", "USR-013"},
 	"accept-any-token":                {"AUTH-003", "AUTH-004", "AUTH-005", "AUTH-006", "SPEC-011"},
 	"auth-skip-patch":                 {"AUTH-002", "AUTH-003", "AUTH-006"},
 	"bad-json-500":                    {"ERR-002", "ERR-003"},
 	"case-sensitive-filter":           {"USR-004"},
+	"counters-as-strings":             {"AUTH-001", "DSC-002", "DSC-003", "GRP-001", "GRP-002", "GRP-003", "GRP-004", "GRP-005", "GRP-006", "IMP-001", "IMP-002", "IMP-003", "IMP-004", "SPEC-001", "SPEC-002", "SPEC-003", "SPEC-004", "SPEC-005", "SPEC-006", "SPEC-007", "SPEC-008", "SPEC-009", "SPEC-010", "SPEC-011", "SPEC-012", "SSO-001", "SSO-002", "SSO-004", "SSO-005", "SSO-006", "SSO-007", "SSO-008", "SSO-009", "SSO-010", "SSO-011", "SSO-012", "SSO-013", "USR-001", "USR-002", "USR-003", "USR-004", "USR-005", "USR-006", "USR-007", "USR-008", "USR-009", "USR-010", "USR-011", "USR-012", "USR-013"},
 	"create-200":                      {"SPEC-006", "SPEC-007", "SPEC-008", "SPEC-009", "SPEC-011", "USR-002", "USR-006"},
-	"create-empty-body":               {"GRP-001", "GRP-002", "GRP-003", "GRP-004", "GRP-005", "IMP-001", "IMP-002", "IMP-003", "IMP-004", "SPEC-001", "SPEC-002", "SPEC-003", "SPEC-004", "SPEC-005", "SPEC-006", "SPEC-007", "SPEC-008", "SPEC-009", "SPEC-010", "SPEC-011", "SPEC-012", "USR-002", "USR-003", "USR-004", "USR-005", "USR-006", "USR-007", "USR-008", "USR-009", "USR-010", "USR-011", "USR-012", "USR-013"},
+	"create-empty-body":               {"GRP-001", "GRP-002", "GRP-003", "GRP-004", "GRP-005", "IMP-001", "IMP-002", "IMP-003", "IMP-004", "SPEC-001", "SPEC-002", "SPEC-003", "SPEC-004", "SPEC-005", "SPEC-006", "SPEC-007", "SPEC-008", "SPEC-009", "SPEC-010", "SPEC-011", "SPEC-012", "SSO-001", "SSO-002", "SSO-004", "SSO-005", "SSO-006", "SSO-007", "SSO-008", "SSO-009", "SSO-010", "SSO-011", "SSO-012", "SSO-013", "USR-002", "USR-003", "USR-004", "USR-005", "USR-006", "USR-007", "USR-008", "USR-009", "USR-010", "USR-011", "USR-012", "USR-013"},
 	"discovery-writable":              {"DSC-004"},
 	"echo-password":                   {"USR-006", "USR-008"},
 	"echo-token":                      {"AUTH-007"},
 	"externalid-unique":               {"USR-013"},
-	"filter-hides-inactive":           {"USR-011", "USR-012"},
+	"filter-hides-inactive":           {"SSO-002", "USR-011", "USR-012"},
 	"group-create-200":                {"GRP-001"},
 	"group-delete-noop":               {"GRP-006"},
 	"group-patch-add-ignored":         {"GRP-001", "GRP-002", "GRP-003"},
@@ -161,7 +162,7 @@ var faultBreaks = map[string][]string{
 	"group-rename-rejects-id":         {"GRP-002", "GRP-003", "GRP-004"},
 	"group-replace-appends":           {"GRP-005"},
 	"html-errors":                     {"ERR-001", "ERR-005", "SPEC-004", "SPEC-012"},
-	"ignore-deactivation":             {"USR-010", "USR-011", "USR-013"},
+	"ignore-deactivation":             {"SSO-002", "USR-010", "USR-011", "USR-013"},
 	"ignore-revocation":               {"AUTH-006"},
 	"inactive-404":                    {"SPEC-002", "USR-010", "USR-013"},
 	"invalid-filter-500":              {"ERR-004"},
@@ -172,51 +173,66 @@ var faultBreaks = map[string][]string{
 	"no-discovery":                    {"DSC-001", "DSC-002", "DSC-003"},
 	"no-uniqueness":                   {"SPEC-008", "USR-005"},
 	"past-end-400":                    {"IMP-003"},
-	"path-only-patch":                 {"GRP-002", "GRP-003", "GRP-004", "USR-010", "USR-011", "USR-012", "USR-013"},
+	"path-only-patch":                 {"GRP-002", "GRP-003", "GRP-004", "SSO-002", "USR-010", "USR-011", "USR-012", "USR-013"},
 	"plain-text-401":                  {"AUTH-002", "AUTH-003", "AUTH-004", "AUTH-005", "AUTH-006", "SPEC-011"},
 	"put-ignores-name":                {"USR-007"},
 	"silent-email-ignore":             {"USR-009"},
+	"sso-ignore-audience":             {"SSO-010"},
+	"sso-ignore-deactivation":         {"SSO-002"},
+	"sso-ignore-expiry":               {"SSO-008", "SSO-009"},
+	"sso-naive-wrapping":              {"SSO-007"},
+	"sso-no-replay-check":             {"SSO-013"},
+	"sso-sign-in-unknown":             {"SSO-003"},
+	"sso-skip-signature":              {"SSO-004", "SSO-005", "SSO-006"},
 	"strict-put":                      {"USR-007", "USR-008", "USR-009", "USR-012"},
-	"zero-based-paging":               {"IMP-001", "USR-004", "USR-011", "USR-012", "USR-013"},
+	"zero-based-paging":               {"IMP-001", "SSO-002", "USR-004", "USR-011", "USR-012", "USR-013"},
 }
 
 // TestEveryFaultBreaksExactlyItsScenarios is the second half of "test the
 // tester": each injected fault makes the scenarios it names fail and no
 // others, so every scenario is shown to be able to fail.
 func TestEveryFaultBreaksExactlyItsScenarios(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fault matrix runs the whole suite once per fault")
+	if raceEnabled {
+		// ~45 suite runs take minutes under the race detector; the race-free
+		// part of `make test` runs this matrix (see Makefile), and the
+		// race-enabled run covers the same code in the passing suite above.
+		t.Skip("the fault matrix runs in `make test` without -race (the race run covers the suite code in TestSuitePassesAgainstReference)")
 	}
-	faults := reference.Faults()
+	faults := allFaults()
 	if len(faults) == 0 {
-		t.Fatal("reference.Faults() is empty")
+		t.Fatal("no faults to inject")
 	}
 	observed := map[string][]string{}
-	for _, f := range faults {
-		f := f
-		t.Run(f.Name, func(t *testing.T) {
-			base, srv := startReference(t, reference.WithFaults(f.Name))
-			cfg := suiteConfig(base, okta.ProfileOIN)
-			revoked := revokedToken(t, base, srv)
-			cfg.RevokedToken = revoked
+	for _, name := range faults {
+		name := name
+		t.Run(name, func(t *testing.T) {
+			var tg *selftarget.Target
+			if strings.HasPrefix(name, "sso-") {
+				tg = startTarget(t, nil, name)
+			} else {
+				tg = startTarget(t, []reference.Option{reference.WithFaults(name)})
+			}
+			cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
+			cfg.SSO = tg.SSO
+			cfg.RevokedToken = revokedToken(t, tg.BaseURL, tg.Server)
 			run, err := steps.Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			st := byStatus(run)
 			if len(st[reports.StatusError]) > 0 {
-				t.Errorf("harness errors under fault %s:%s", f.Name, describeFailures(run))
+				t.Errorf("harness errors under fault %s:%s", name, describeFailures(run))
 			}
 			got := append(append([]string{}, st[reports.StatusFail]...), st[reports.StatusError]...)
 			sort.Strings(got)
-			observed[f.Name] = got
-			want, declared := faultBreaks[f.Name]
+			observed[name] = got
+			want, declared := faultBreaks[name]
 			if !declared {
-				t.Errorf("fault %s is not declared in faultBreaks; it broke %v", f.Name, got)
+				t.Errorf("fault %s is not declared in faultBreaks; it broke %v", name, got)
 				return
 			}
 			if strings.Join(got, ",") != strings.Join(want, ",") {
-				t.Errorf("fault %s broke %v, want %v%s", f.Name, got, want, describeFailures(run))
+				t.Errorf("fault %s broke %v, want %v%s", name, got, want, describeFailures(run))
 			}
 		})
 	}
@@ -249,12 +265,12 @@ func TestEveryRequiredScenarioHasAFault(t *testing.T) {
 	}
 	covered := map[string]bool{}
 	known := map[string]bool{}
-	for _, f := range reference.Faults() {
-		known[f.Name] = true
+	for _, f := range allFaults() {
+		known[f] = true
 	}
 	for name, ids := range faultBreaks {
 		if !known[name] {
-			t.Errorf("faultBreaks names %q, which reference.Faults() does not offer", name)
+			t.Errorf("faultBreaks names %q, which neither reference.Faults() nor sso.Faults() offers", name)
 		}
 		for _, id := range ids {
 			covered[id] = true
@@ -265,4 +281,16 @@ func TestEveryRequiredScenarioHasAFault(t *testing.T) {
 			t.Errorf("required scenario %s (%s) is broken by no fault: add a fault to reference/ and declare it in faultBreaks", s.ID, s.Title)
 		}
 	}
+}
+
+// allFaults lists the reference server's SCIM faults and its SAML SP's faults.
+func allFaults() []string {
+	var names []string
+	for _, f := range reference.Faults() {
+		names = append(names, f.Name)
+	}
+	for _, f := range sso.Faults() {
+		names = append(names, f.Name)
+	}
+	return names
 }

@@ -144,6 +144,8 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		if w.transcriptMark <= len(tr) {
 			ex = tr[w.transcriptMark:]
 		}
+		ex = append(ex, w.extra...)
+		w.extra = nil
 		c.stepDone(st, status, err, ex, w.skipReason)
 		return ctx, nil
 	})

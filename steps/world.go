@@ -55,6 +55,10 @@ type world struct {
 	// cleanup deactivates them.
 	strays []string
 
+	// extra are exchanges made outside the Okta client (SAML sign-ins); the
+	// step hook moves them into the step's transcript.
+	extra []okta.Exchange
+
 	// skipReason is set before a step returns godog.ErrSkip.
 	skipReason string
 	// transcriptMark is the transcript length when the current step began.
