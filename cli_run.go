@@ -24,9 +24,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
-	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
+	"github.com/scimconform/scimconform/steps/selftarget"
 )
 
 func init() {
@@ -58,6 +58,16 @@ type runOptions struct {
 	BasicUser        string        `yaml:"basic-user"`
 	Formats          string        `yaml:"formats"`
 
+	SAMLACS             string `yaml:"saml-acs"`
+	SAMLAudience        string `yaml:"saml-audience"`
+	SAMLLoginURL        string `yaml:"saml-login-url"`
+	SAMLIdPEntityID     string `yaml:"saml-idp-entity-id"`
+	SAMLKey             string `yaml:"saml-key"`
+	SAMLCert            string `yaml:"saml-cert"`
+	SAMLSuccessStatus   int    `yaml:"saml-success-status"`
+	SAMLSuccessLocation string `yaml:"saml-success-location"`
+	SAMLSuccessCookie   string `yaml:"saml-success-cookie"`
+
 	configFile string
 }
 
@@ -82,6 +92,15 @@ var runOptionKeys = []struct{ key, def, usage string }{
 	{"revoked-token-file", "", "file holding a token the app has revoked (enables AUTH-006)"},
 	{"basic-user", "", "user name for --auth basic (password from SCIMCONFORM_BASIC_PASSWORD)"},
 	{"formats", "all", "report formats: all or a list of json,junit,cucumber,html,md,har"},
+	{"saml-acs", "", "your app's SAML ACS URL: enables the SSO scenarios (with --saml-audience, --saml-key, --saml-cert)"},
+	{"saml-audience", "", "your app's SAML SP entity ID (the audience)"},
+	{"saml-login-url", "", "URL that starts an SP-initiated sign-in in your app (optional; enables SSO-012)"},
+	{"saml-idp-entity-id", "http://www.okta.com/exkscimconform", "entity ID of the mock Okta IdP your app trusts"},
+	{"saml-key", "", "PEM RSA key of the mock IdP (the one your app trusts; make it with `scimconform idp`)"},
+	{"saml-cert", "", "PEM certificate of the mock IdP"},
+	{"saml-success-status", "0", "ACS answer status that means signed in (0: any status below 400)"},
+	{"saml-success-location", "", "Location prefix of the ACS answer that means signed in"},
+	{"saml-success-cookie", "", "cookie the ACS answer must set when signed in"},
 }
 
 func envName(key string) string {
@@ -111,6 +130,15 @@ func addRunFlags(fs *pflag.FlagSet, o *runOptions) {
 	fs.StringVar(&o.RevokedTokenFile, "revoked-token-file", "", usage["revoked-token-file"])
 	fs.StringVar(&o.BasicUser, "basic-user", "", usage["basic-user"])
 	fs.StringVar(&o.Formats, "formats", "all", usage["formats"])
+	fs.StringVar(&o.SAMLACS, "saml-acs", "", usage["saml-acs"])
+	fs.StringVar(&o.SAMLAudience, "saml-audience", "", usage["saml-audience"])
+	fs.StringVar(&o.SAMLLoginURL, "saml-login-url", "", usage["saml-login-url"])
+	fs.StringVar(&o.SAMLIdPEntityID, "saml-idp-entity-id", "http://www.okta.com/exkscimconform", usage["saml-idp-entity-id"])
+	fs.StringVar(&o.SAMLKey, "saml-key", "", usage["saml-key"])
+	fs.StringVar(&o.SAMLCert, "saml-cert", "", usage["saml-cert"])
+	fs.IntVar(&o.SAMLSuccessStatus, "saml-success-status", 0, usage["saml-success-status"])
+	fs.StringVar(&o.SAMLSuccessLocation, "saml-success-location", "", usage["saml-success-location"])
+	fs.StringVar(&o.SAMLSuccessCookie, "saml-success-cookie", "", usage["saml-success-cookie"])
 	fs.StringVar(&o.configFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
 }
 
@@ -220,6 +248,9 @@ func (o *runOptions) suiteConfig(env *cliEnv) (steps.Config, error) {
 		return cfg, err
 	}
 	cfg.HTTPClient = hc
+	if cfg.SSO, err = o.ssoConfig(hc); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -329,28 +360,30 @@ store and a random token, run every scenario against it, write the reports to
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
-			srv, err := reference.New(reference.WithToken(token))
+			tg, err := selftarget.Start(selftarget.Options{Token: token})
 			if err != nil {
 				return exitWith(exitUsage, fmt.Errorf("reference server: %w", err))
 			}
-			defer srv.Close()
-			running, err := srv.Start("127.0.0.1:0")
-			if err != nil {
-				return exitWith(exitUsage, fmt.Errorf("reference server: %w", err))
+			defer tg.Close()
+			// A revoked token lets AUTH-006 run too.
+			revoked, info, err := tg.Server.Tokens().Create(ctx, "demo: revoked")
+			if err == nil {
+				err = tg.Server.Tokens().Revoke(ctx, info.ID)
 			}
-			defer func() {
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = running.Shutdown(sctx)
-			}()
-			fmt.Fprintf(env.stdout, "reference server listening on %s\n", running.BaseURL())
+			if err != nil {
+				return exitWith(exitUsage, fmt.Errorf("reference server tokens: %w", err))
+			}
+			fmt.Fprintf(env.stdout, "reference server listening on %s (SAML SP at %s)\n", tg.BaseURL, tg.SSO.SP.ACSURL)
 			cfg := steps.Config{
-				BaseURL:     running.BaseURL(),
-				Credentials: okta.Credentials{Mode: okta.AuthBearer, Token: token},
-				Profile:     okta.Profile(profile),
-				Concurrency: concurrency,
-				ToolVersion: version,
-				Selection:   steps.Selection{Tier: "all", Groups: true},
+				BaseURL:      tg.BaseURL,
+				Credentials:  okta.Credentials{Mode: okta.AuthBearer, Token: token},
+				Profile:      okta.Profile(profile),
+				Concurrency:  concurrency,
+				ToolVersion:  version,
+				Selection:    steps.Selection{Tier: "all", Groups: true},
+				SSO:          tg.SSO,
+				Cleanup:      true,
+				RevokedToken: revoked,
 			}
 			err = runSuite(ctx, env, cfg, out, formats)
 			if abs, aerr := filepath.Abs(out); aerr == nil && err == nil {
