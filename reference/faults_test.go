@@ -248,6 +248,7 @@ func TestFaultsBreakExactlyTheirBehaviour(t *testing.T) {
 	}
 	for _, f := range Faults() {
 		t.Run(f.Name, func(t *testing.T) {
+			t.Parallel()
 			want := append([]string{f.Name}, alsoBreaks[f.Name]...)
 			sort.Strings(want)
 			if got := run(t, f.Name); strings.Join(got, " ") != strings.Join(want, " ") {
