@@ -292,7 +292,8 @@ func (s *Server) limits(c *gin.Context) {
 
 // Running is a server listening on a real socket.
 type Running struct {
-	// URL is the listener's root, e.g. http://127.0.0.1:41234 (no base path).
+	// URL is the listener's root, e.g. http://127.0.0.1:41234 (no base
+	// path); an unspecified listen address (":8080") is shown as localhost.
 	URL  string
 	srv  *http.Server
 	done chan error
@@ -316,7 +317,11 @@ func (s *Server) Start(addr string) (*Running, error) {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	run := &Running{URL: "http://" + ln.Addr().String(), srv: srv, done: make(chan error, 1)}
+	host := ln.Addr().String()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", fmt.Sprint(tcp.Port))
+	}
+	run := &Running{URL: "http://" + host, srv: srv, done: make(chan error, 1)}
 	go func() { run.done <- srv.Serve(ln) }()
 	return run, nil
 }

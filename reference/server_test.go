@@ -188,6 +188,12 @@ func TestGroupsOkta(t *testing.T) {
 	}
 	ts.do("PUT", "/scim/v2/Groups/"+gid, `{"displayName":""}`).scimErr(t, 400, "invalidValue")
 	ts.do("POST", "/scim/v2/Groups", `{"members":[]}`).scimErr(t, 400, "invalidValue")
+	// Deleting a user removes it from the group; the group stays editable.
+	ts.do("DELETE", "/scim/v2/Users/"+u2, "").must(t, 204)
+	r = ts.do("PATCH", "/scim/v2/Groups/"+gid, `{"Operations":[{"op":"replace","path":"displayName","value":"After"}]}`).must(t, 200)
+	if got := strings.Join(memberIDs(r.body), ","); got != u3 {
+		t.Fatalf("members after user delete: %s", got)
+	}
 	ts.do("DELETE", "/scim/v2/Groups/"+gid, "").must(t, 204)
 	ts.do("GET", "/scim/v2/Groups/"+gid, "").scimErr(t, 404, "")
 }

@@ -287,6 +287,8 @@ func (s *Server) deleteUser(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))
@@ -295,7 +297,43 @@ func (s *Server) deleteUser(c *gin.Context) {
 		s.failErr(c, "user", err)
 		return
 	}
+	if err := s.dropMember(c.Request.Context(), id); err != nil {
+		s.failErr(c, "user", err)
+		return
+	}
 	c.Status(http.StatusNoContent)
+}
+
+// dropMember removes a deleted user from every group, so that groups never
+// reference a user that does not exist (member values must be user ids).
+func (s *Server) dropMember(ctx context.Context, userID string) error {
+	var changed []store.Group
+	err := s.store.ScanGroups(ctx, func(g store.Group) error {
+		doc := decodeDoc(g.Doc)
+		list, _ := doc["members"].([]any)
+		keep := list[:0:0]
+		for _, el := range list {
+			if m, _ := el.(map[string]any); str(m, "value") != userID {
+				keep = append(keep, el)
+			}
+		}
+		if len(keep) != len(list) {
+			doc["members"] = keep
+			g.Doc = mustJSON(doc)
+			changed = append(changed, g)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove user %s from groups: %w", userID, err)
+	}
+	for _, g := range changed {
+		g.Modified = time.Now().UTC()
+		if err := s.store.UpdateGroup(ctx, &g); err != nil {
+			return fmt.Errorf("remove user %s from group %s: %w", userID, g.ID, err)
+		}
+	}
+	return nil
 }
 
 func (s *Server) listUsers(c *gin.Context) {
