@@ -232,8 +232,12 @@ func TestStartServesOnLoopbackAndCloseRemovesIt(t *testing.T) {
 	}
 	pmu.Unlock()
 
+	// Close must clean up even with a cancelled ctx: after Ctrl-C, run
+	// passes its (cancelled) signal context.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	closing := time.Now()
-	if err := target.Close(context.Background()); err != nil {
+	if err := target.Close(cancelled); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	t.Logf("Close took %s", time.Since(closing).Round(time.Millisecond))
