@@ -57,6 +57,7 @@ type runOptions struct {
 	RevokedTokenFile string        `yaml:"revoked-token-file"`
 	BasicUser        string        `yaml:"basic-user"`
 	Formats          string        `yaml:"formats"`
+	MaxRetryWait     time.Duration `yaml:"max-retry-wait"`
 
 	SAMLACS             string `yaml:"saml-acs"`
 	SAMLAudience        string `yaml:"saml-audience"`
@@ -92,11 +93,12 @@ var runOptionKeys = []struct{ key, def, usage string }{
 	{"revoked-token-file", "", "file holding a token the app has revoked (enables AUTH-006)"},
 	{"basic-user", "", "user name for --auth basic (password from SCIMCONFORM_BASIC_PASSWORD)"},
 	{"formats", "all", "report formats: all or a list of json,junit,cucumber,html,md,har"},
+	{"max-retry-wait", "30s", "cap on each wait after a 429 (Okta waits Retry-After, else 5m, doubling, 10 attempts; 0 = wait like Okta)"},
 	{"saml-acs", "", "your app's SAML ACS URL: enables the SSO scenarios (with --saml-audience, --saml-key, --saml-cert)"},
 	{"saml-audience", "", "your app's SAML SP entity ID (the audience)"},
 	{"saml-login-url", "", "URL that starts an SP-initiated sign-in in your app (optional; enables SSO-012)"},
 	{"saml-idp-entity-id", "http://www.okta.com/exkscimconform", "entity ID of the mock Okta IdP your app trusts"},
-	{"saml-key", "", "PEM RSA key of the mock IdP (the one your app trusts; make it with `scimconform idp`)"},
+	{"saml-key", "", "PEM RSA key of the mock IdP (the one your app trusts; serve its metadata with: scimconform idp --key K --cert C)"},
 	{"saml-cert", "", "PEM certificate of the mock IdP"},
 	{"saml-success-status", "0", "ACS answer status that means signed in (0: any status below 400)"},
 	{"saml-success-location", "", "Location prefix of the ACS answer that means signed in"},
@@ -130,6 +132,7 @@ func addRunFlags(fs *pflag.FlagSet, o *runOptions) {
 	fs.StringVar(&o.RevokedTokenFile, "revoked-token-file", "", usage["revoked-token-file"])
 	fs.StringVar(&o.BasicUser, "basic-user", "", usage["basic-user"])
 	fs.StringVar(&o.Formats, "formats", "all", usage["formats"])
+	fs.DurationVar(&o.MaxRetryWait, "max-retry-wait", 30*time.Second, usage["max-retry-wait"])
 	fs.StringVar(&o.SAMLACS, "saml-acs", "", usage["saml-acs"])
 	fs.StringVar(&o.SAMLAudience, "saml-audience", "", usage["saml-audience"])
 	fs.StringVar(&o.SAMLLoginURL, "saml-login-url", "", usage["saml-login-url"])
@@ -248,10 +251,30 @@ func (o *runOptions) suiteConfig(env *cliEnv) (steps.Config, error) {
 		return cfg, err
 	}
 	cfg.HTTPClient = hc
+	cfg.Retry = okta.RetryPolicy{Sleep: cappedSleep(o.MaxRetryWait)}
 	if cfg.SSO, err = o.ssoConfig(hc); err != nil {
 		return cfg, err
 	}
 	return cfg, cfg.Validate()
+}
+
+// cappedSleep sleeps like Okta after a 429 but never longer than max per
+// wait (0: no cap), so a run against a rate-limited server finishes in
+// minutes instead of Okta's hours; it returns early when ctx ends.
+func cappedSleep(max time.Duration) func(ctx context.Context, d time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		if max > 0 && d > max {
+			d = max
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		}
+	}
 }
 
 // httpClient builds the client carrying TLS settings; nil when defaults do.
@@ -287,8 +310,9 @@ func newRunCmd(env *cliEnv) *cobra.Command {
 		Long: `Run the conformance suite against a SCIM 2.0 endpoint the way Okta provisions into it.
 
 The SCIM token comes from SCIMCONFORM_TOKEN or --token-file (never a flag, so it
-stays out of shell history and process lists). Settings come from flags, then
-SCIMCONFORM_* environment variables, then the YAML file named by --config.
+stays out of shell history and process lists). A flag wins over the matching
+SCIMCONFORM_* environment variable, which wins over the YAML file named by
+--config, which wins over the default.
 
 Exit codes: 0 every selected required scenario passed; 1 a conformance failure;
 2 a usage, configuration or harness error (including a failed pre-flight).`,
