@@ -5,7 +5,7 @@ Feature: Import users
 
   # Spec: RFC 7644 §3.4.2.4 pagination ("1-based index", "itemsPerPage ... number of resources returned");
   # Okta SCIM 2.0 guide "Retrieve users" paging (okta-wire.md §8); okta-wire.md §11 pitfall 16.
-  @IMP-001 @required
+  @IMP-001 @required @exclusive
   Scenario: Paging visits every user exactly once
     Given 5 people from this run are assigned to the app
     When Okta pages through all users in small pages
@@ -29,7 +29,7 @@ Feature: Import users
 
   # Spec: RFC 7644 §3.4.2.4 "startIndex ... greater than totalResults ... empty list"; Okta QA probes
   # startIndex=101&count=100 on small tenants (okta-wire.md §8).
-  @IMP-003 @required
+  @IMP-003 @required @exclusive
   Scenario: A page past the end is empty
     Given "Ada" is assigned to the app
     When Okta requests the page after the last user
@@ -39,7 +39,7 @@ Feature: Import users
     And itemsPerPage equals the number of Resources returned
 
   # Spec: Okta imports with count=100 until totalResults (okta-wire.md §8); inactive users are not imported.
-  @IMP-004 @optional
+  @IMP-004 @optional @exclusive
   Scenario: Okta's import sees the assigned users
     Given 2 people from this run are assigned to the app
     When Okta imports users

@@ -9,7 +9,7 @@ Feature: Okta SCIM 2.0 SPEC test parity
     Given "Grace" is assigned to the app
 
   # Spec: SPEC24 #1 "Required: Test Users endpoint" — GET /Users?count=1&startIndex=1.
-  @SPEC-001 @required
+  @SPEC-001 @required @exclusive
   Scenario: SPEC 1 - Test Users endpoint
     When Okta sends GET "/Users?count=1&startIndex=1"
     Then the app answers 200
@@ -17,7 +17,7 @@ Feature: Okta SCIM 2.0 SPEC test parity
     And the answer has non-empty values at "Resources[0].id, Resources[0].name.familyName, Resources[0].name.givenName, Resources[0].userName, Resources[0].active, Resources[0].emails[0].value"
 
   # Spec: SPEC24 #2 "Required: Get Users/{{id}}".
-  @SPEC-002 @required
+  @SPEC-002 @required @exclusive
   Scenario: SPEC 2 - Get Users/{id}
     When Okta reads the first listed user by id
     Then the app answers 200

@@ -39,7 +39,7 @@ type ScenarioInfo struct {
 var idTag = regexp.MustCompile(`^@([A-Z]{2,5}-\d{3})$`)
 
 // nonAreaTags are tags that are neither IDs nor areas.
-var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@needs-groups": true}
+var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@needs-groups": true, "@exclusive": true}
 
 // Catalog parses the embedded feature files and returns every scenario in
 // file order. It returns an error when a scenario lacks an ID or tier tag,

@@ -99,10 +99,12 @@ func TestSuitePassesAgainstReference(t *testing.T) {
 		profile okta.Profile
 		mode    okta.AuthMode
 		plus    bool
+		conc    int
 	}{
-		{"oin-bearer", okta.ProfileOIN, okta.AuthBearer, false},
-		{"aiw-bearer-plus", okta.ProfileAIW, okta.AuthBearer, true},
-		{"oin-header", okta.ProfileOIN, okta.AuthHeader, false},
+		{"oin-bearer", okta.ProfileOIN, okta.AuthBearer, false, 1},
+		{"aiw-bearer-plus", okta.ProfileAIW, okta.AuthBearer, true, 1},
+		{"oin-header", okta.ProfileOIN, okta.AuthHeader, false, 1},
+		{"oin-concurrent", okta.ProfileOIN, okta.AuthBearer, false, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tg := startTarget(t, []reference.Option{reference.WithBareTokenAuth(tc.mode == okta.AuthHeader)})
@@ -111,6 +113,7 @@ func TestSuitePassesAgainstReference(t *testing.T) {
 			cfg.SSO = tg.SSO
 			cfg.Credentials.Mode = tc.mode
 			cfg.PlusForSpace = tc.plus
+			cfg.Concurrency = tc.conc
 			cfg.RevokedToken = revoked
 			cfg.Cleanup = true
 			if err := steps.Preflight(context.Background(), cfg); err != nil {

@@ -123,6 +123,9 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		if err != nil {
 			return ctx, harnessf("mock Okta client: %v", err)
 		}
+		// @exclusive scenarios (paging over the whole tenant) must not see
+		// other scenarios create or delete users midway.
+		w.unlock = st.enter(hasTag(s, "@exclusive"))
 		return context.WithValue(ctx, worldKey{}, w), nil
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
@@ -160,6 +163,9 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		skip := ""
 		if w != nil {
 			skip = w.skipReason
+			if w.unlock != nil {
+				w.unlock()
+			}
 		}
 		c.end(s, err, skip)
 		return ctx, nil
@@ -428,4 +434,13 @@ func firstLine(s string) string {
 		s = s[:i]
 	}
 	return short(s)
+}
+
+func hasTag(s *godog.Scenario, tag string) bool {
+	for _, t := range s.Tags {
+		if t.Name == tag {
+			return true
+		}
+	}
+	return false
 }

@@ -63,6 +63,8 @@ type world struct {
 	skipReason string
 	// transcriptMark is the transcript length when the current step began.
 	transcriptMark int
+	// unlock releases the suite's exclusivity lock at the end of the scenario.
+	unlock func()
 }
 
 type worldKey struct{}
@@ -75,7 +77,19 @@ func worldFrom(ctx context.Context) *world {
 // suiteState is shared by the scenarios of one run.
 type suiteState struct {
 	seq atomic.Int64
-	mu  sync.Mutex
+	// excl lets @exclusive scenarios run alone under --concurrency > 1.
+	excl sync.RWMutex
+}
+
+// enter waits until the scenario may run and returns the function that
+// ends its turn: exclusive scenarios run alone, the others side by side.
+func (st *suiteState) enter(exclusive bool) func() {
+	if exclusive {
+		st.excl.Lock()
+		return st.excl.Unlock
+	}
+	st.excl.RLock()
+	return st.excl.RUnlock
 }
 
 // familyNames gives each well-known alias a family name; others get "Tester".
