@@ -304,6 +304,7 @@ func httpClient(insecure bool, caFile string) (*http.Client, error) {
 
 func newRunCmd(env *cliEnv) *cobra.Command {
 	o := &runOptions{}
+	img := &imageOptions{}
 	cmd := &cobra.Command{
 		Use:   "run --url URL",
 		Short: "Run the conformance suite against a SCIM endpoint",
@@ -323,20 +324,36 @@ Exit codes: 0 every selected required scenario passed; 1 a conformance failure;
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if img.enabled() {
+				if o.URL != "" {
+					return exitWith(exitUsage, errors.New("give --url or --image/--build, not both"))
+				}
+				o.URL = "http://127.0.0.1/container-not-started-yet"
+			}
 			cfg, err := o.suiteConfig(env)
 			if err != nil {
 				return exitWith(exitUsage, err)
+			}
+			if img.enabled() {
+				return runAgainstImage(ctx, env, img, cfg, o.Out, o.Formats)
 			}
 			return runSuite(ctx, env, cfg, o.Out, o.Formats)
 		},
 	}
 	addRunFlags(cmd.Flags(), o)
+	addImageFlags(cmd.Flags(), img)
 	return cmd
 }
 
 // runSuite runs pre-flight, the suite and the report writers, prints the
 // summary and returns the exit error for the outcome.
 func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats string) error {
+	return runSuiteWith(ctx, env, cfg, out, formats, nil)
+}
+
+// runSuiteWith is runSuite with a hook that adds to the run before the
+// reports are written (the container's log).
+func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats string, before func(*reports.Run)) error {
 	fmts, err := reports.ParseFormats(formats)
 	if err != nil {
 		return exitWith(exitUsage, err)
@@ -355,6 +372,10 @@ func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats s
 	}
 	if ctx.Err() != nil {
 		return exitWith(exitUsage, errors.New("interrupted; no report written"))
+	}
+	if before != nil {
+		before(run)
+		run.Redact(cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken)
 	}
 	files, err := reports.WriteFormats(out, run, fmts...)
 	if err != nil {
