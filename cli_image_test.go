@@ -43,7 +43,6 @@ func TestRunImage(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("run --image %s = exit %d, want 0\nstdout:\n%s\nstderr:\n%s", tag, code, stdout, stderr)
 		}
-		t.Logf("stderr:\n%s", stderr)
 		assertNoContainerOf(t, client, tag)
 		run := readRunJSON(t, out)
 		if run.Totals.Passed == 0 || run.Totals.RequiredFailed != 0 {
