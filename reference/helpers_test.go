@@ -16,11 +16,11 @@ const testToken = "test-token-0123456789"
 
 // tserver is a server under test with a default bearer token.
 type tserver struct {
-	t *testing.T
+	t testing.TB
 	s *Server
 }
 
-func newT(t *testing.T, opts ...Option) *tserver {
+func newT(t testing.TB, opts ...Option) *tserver {
 	t.Helper()
 	s, err := New(append([]Option{WithToken(testToken)}, opts...)...)
 	if err != nil {
