@@ -141,6 +141,25 @@ func assertNoContainer(t *testing.T, client *dc.Client, labels map[string]string
 	}
 }
 
+// waitForLog polls target's log until it contains want or 10 s pass, and
+// returns the log: the engine copies container output asynchronously, so a
+// line printed just before an HTTP answer may show up a moment later.
+func waitForLog(t *testing.T, target *Target, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		logs, err := target.Logs(context.Background(), 0)
+		if err != nil {
+			t.Fatalf("Logs: %v", err)
+		}
+		if strings.Contains(logs, want) || time.Now().After(deadline) {
+			return logs
+		}
+		timer := time.NewTimer(20 * time.Millisecond)
+		<-timer.C
+	}
+}
+
 func TestStartServesOnLoopbackAndCloseRemovesIt(t *testing.T) {
 	t.Parallel()
 	image, _, client := testImage(t)
@@ -205,10 +224,7 @@ func TestStartServesOnLoopbackAndCloseRemovesIt(t *testing.T) {
 		t.Errorf("GET Users = %d %s, want 200 ListResponse", resp.StatusCode, body)
 	}
 
-	logs, err := target.Logs(context.Background(), 0)
-	if err != nil {
-		t.Fatalf("Logs: %v", err)
-	}
+	logs := waitForLog(t, target, "auth=true")
 	for _, want := range []string{
 		"targetd starting mode=serve token=" + Redacted,                     // stdout, redacted
 		"targetd stderr: hello",                                             // stderr
@@ -269,10 +285,7 @@ func TestStartPollsHealthPathUntil2xx(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	defer target.Close(context.Background())
-	logs, err := target.Logs(context.Background(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logs := waitForLog(t, target, "targetd healthz hit 4")
 	// Three 503s, then the 200 that made it ready; the SCIM probe was not sent.
 	if !strings.Contains(logs, "targetd healthz hit 4") || strings.Contains(logs, "targetd request") {
 		t.Errorf("want 4 health probes and no SCIM probe; logs:\n%s", logs)
