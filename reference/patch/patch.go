@@ -39,6 +39,7 @@ type Error struct {
 	Detail   string
 }
 
+// Error renders the scimType and detail.
 func (e *Error) Error() string { return e.ScimType + ": " + e.Detail }
 
 func errf(scimType, format string, args ...any) *Error {

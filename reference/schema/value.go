@@ -12,6 +12,7 @@ type ValueError struct {
 	Msg  string
 }
 
+// Error renders the attribute path and the problem.
 func (e *ValueError) Error() string { return fmt.Sprintf("%s: %s", e.Path, e.Msg) }
 
 // CheckValue validates v (decoded JSON) against at and returns it with
