@@ -85,9 +85,10 @@ type Options struct {
 	Env []string
 	// Cmd, if not empty, replaces the image's CMD (the ENTRYPOINT stays).
 	Cmd []string
-	// Token, if not empty, is passed to the container as TokenEnv (after Env,
-	// so it wins), sent as "Authorization: Bearer <Token>" by the readiness
-	// probe, and redacted from logs and errors. It is never logged.
+	// Token, if not empty, is passed to the container as TokenEnv unless Env
+	// already sets TokenEnv (an explicit entry wins), sent as
+	// "Authorization: Bearer <Token>" by the readiness probe, and redacted
+	// from logs and errors. It is never logged.
 	Token string
 	// BasePath is the SCIM base path inside the server; "" means
 	// DefaultBasePath and "/" means the host root.
@@ -349,7 +350,7 @@ func (t *Target) build(ctx context.Context, dir string, labels map[string]string
 func (t *Target) run(ctx context.Context, o Options, labels map[string]string) error {
 	port := dc.Port(strconv.Itoa(o.Port) + "/tcp")
 	env := append([]string(nil), o.Env...)
-	if o.Token != "" {
+	if o.Token != "" && !hasEnv(env, TokenEnv) {
 		env = append(env, TokenEnv+"="+o.Token)
 	}
 	t.logf("starting container %s from image %s (port %s published on 127.0.0.1)", t.ContainerName, t.Image, port)
@@ -405,6 +406,16 @@ func (t *Target) run(ctx context.Context, o Options, labels map[string]string) e
 	}
 	go func() { _ = t.client.StopContainerWithContext(c.ID, secs, expireCtx) }()
 	return nil
+}
+
+// hasEnv reports whether env has an entry for key.
+func hasEnv(env []string, key string) bool {
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // waitReady polls until the probe succeeds, the container exits, the

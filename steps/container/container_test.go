@@ -296,6 +296,40 @@ func TestStartPollsHealthPathUntil2xx(t *testing.T) {
 	assertNoContainer(t, client, labels)
 }
 
+// An explicit Env entry for TokenEnv wins over Options.Token (both stay
+// redacted).
+func TestStartExplicitTokenEnvWins(t *testing.T) {
+	t.Parallel()
+	image, _, client := testImage(t)
+	labels := testLabel(t, client)
+	const explicit = "explicit-token-value-77"
+	target, err := Start(context.Background(), Options{
+		Image: image, Token: testToken, Env: []string{TokenEnv + "=" + explicit},
+		HealthPath: "/healthz", Labels: labels, ReadyTimeout: 15 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer target.Close(context.Background())
+	c, err := client.InspectContainer(target.ContainerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, kv := range c.Config.Env {
+		if strings.HasPrefix(kv, TokenEnv+"=") {
+			got = append(got, kv)
+		}
+	}
+	if len(got) != 1 || got[0] != TokenEnv+"="+explicit {
+		t.Errorf("container env for %s = %q, want only the explicit entry", TokenEnv, got)
+	}
+	logs := waitForLog(t, target, "targetd starting")
+	if !strings.Contains(logs, "token="+Redacted) || strings.Contains(logs, explicit) {
+		t.Errorf("logs = %q, want the explicit token redacted", logs)
+	}
+}
+
 func TestStartFailsClearlyAndCleansUp(t *testing.T) {
 	t.Parallel()
 	image, _, client := testImage(t)

@@ -79,6 +79,15 @@ func TestSecretsAreRedacted(t *testing.T) {
 	}
 }
 
+func TestHasEnv(t *testing.T) {
+	env := []string{"A=1", "SCIMCONFORM_TOKEN=x", "B="}
+	for key, want := range map[string]bool{"SCIMCONFORM_TOKEN": true, "B": true, "SCIMCONFORM": false, "C": false} {
+		if got := hasEnv(env, key); got != want {
+			t.Errorf("hasEnv(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
 func TestLastLines(t *testing.T) {
 	tests := []struct {
 		in   string
