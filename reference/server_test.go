@@ -97,7 +97,11 @@ func TestEmailPolicy(t *testing.T) {
 		if !strings.Contains(r.str("detail"), "unassign") {
 			t.Errorf("detail not actionable: %s", r.str("detail"))
 		}
-		rename(ts, id, "ADA@example.com").scimErr(t, 400, "mutability") // a case change is a change
+		// A case-only change is applied, not refused: Okta links by a
+		// case-insensitive lookup and PUTs its own casing.
+		if got := rename(ts, id, "ADA@example.com").must(t, 200).str("userName"); got != "ADA@example.com" {
+			t.Errorf("case-only rename stored %q", got)
+		}
 		ts.do("PATCH", "/scim/v2/Users/"+id, `{"Operations":[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}]}`).scimErr(t, 400, "mutability")
 		ts.do("PATCH", "/scim/v2/Users/"+id, `{"Operations":[{"op":"replace","value":{"userName":"new@example.com"}}]}`).scimErr(t, 400, "mutability")
 		rename(ts, id, "ada@example.com").must(t, 200) // same value = no change

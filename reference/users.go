@@ -245,7 +245,12 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 	// Same value = no change; a change of case only is still a change.
 	// Adding a first email to a user that had none is not a change.
 	oldEmail := primaryEmail(prev)
-	changed := str(doc, "userName") != old.UserName || (oldEmail != "" && primaryEmail(doc) != oldEmail)
+	// A change of letter case only is not a change of identity: Okta finds
+	// the user with a case-insensitive lookup (RFC 7643 §4.1.1 userName is
+	// caseExact=false) and then PUTs its own casing; refusing that would
+	// break the link. The new casing is stored.
+	changed := !strings.EqualFold(str(doc, "userName"), old.UserName) ||
+		(oldEmail != "" && !strings.EqualFold(primaryEmail(doc), oldEmail))
 	if changed && s.cfg.emailPolicy == EmailImmutable {
 		if !s.faults.on(faultSilentEmailIgnore) {
 			s.fail(c, http.StatusBadRequest, "mutability", mutabilityDetail)
