@@ -28,6 +28,7 @@ test: vet
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseFilter -fuzztime 20s ./reference/filter
 	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 20s ./reference/patch
+	$(GO) test -run '^$$' -fuzz FuzzHandler -fuzztime 20s ./reference
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./reference/... ./steps/...
