@@ -36,7 +36,7 @@ bench:
 # image: our reference server as a FROM scratch image (static binary built on
 # the host: there may be no registry to pull a Go image from).
 image:
-	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -o bin/scimconform-linux .
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags "-s -w" -o bin/scimconform-linux .
 	docker build -t $(IMAGE) .
 
 # demo: the full suite against the built-in reference server; report in ./scimconform-report.

@@ -89,5 +89,16 @@ func runAgainstImage(ctx context.Context, env *cliEnv, o *imageOptions, cfg step
 		run.Target.Logs = logs
 		fmt.Fprintf(env.stdout, "container log (%d bytes) is in the report\n", len(logs))
 	}
-	return runSuiteWith(ctx, env, cfg, out, formats, attach)
+	err = runSuiteWith(ctx, env, cfg, out, formats, attach)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == exitUsage && ctx.Err() == nil {
+		// No report was written (e.g. pre-flight failed): show why the
+		// container refused, from its own log.
+		lctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if logs, lerr := tg.Logs(lctx, 20); lerr == nil && logs != "" {
+			fmt.Fprintf(env.stderr, "last lines of the container's log:\n%s\n", logs)
+		}
+	}
+	return err
 }
