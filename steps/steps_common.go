@@ -57,20 +57,8 @@ func (w *world) setOutcome(o okta.Outcome) {
 	}
 }
 
-// must returns w or a harness error when the scenario has no world.
-func mustWorld(ctx context.Context) (*world, error) {
-	w := worldFrom(ctx)
-	if w == nil {
-		return nil, harnessf("scenario state missing")
-	}
-	return w, nil
-}
-
 func theAppAnswers(ctx context.Context, code int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.answer == nil {
 		return harnessf("%v", errNoAnswer)
 	}
@@ -80,10 +68,7 @@ func theAppAnswers(ctx context.Context, code int) error {
 }
 
 func theAppAnswersOneOf(ctx context.Context, a, b int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.answer == nil {
 		return harnessf("%v", errNoAnswer)
 	}
@@ -92,19 +77,13 @@ func theAppAnswersOneOf(ctx context.Context, a, b int) error {
 }
 
 func theAnswerIsAListResponse(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.checkListResponse(w.answer)
 	return w.rec.err()
 }
 
 func theAnswerHasTotalResults(ctx context.Context, n int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if obj := w.objectOf(w.answer); obj != nil {
 		obj.Value("totalResults").Number().IsEqual(n)
 	}
@@ -112,19 +91,13 @@ func theAnswerHasTotalResults(ctx context.Context, n int) error {
 }
 
 func theAnswerIsASCIMError(ctx context.Context, status int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.checkSCIMError(w.answer, status)
 	return w.rec.err()
 }
 
 func theAnswerHasScimType(ctx context.Context, scimType string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if obj := w.objectOf(w.answer); obj != nil {
 		if _, ok := obj.Raw()["scimType"]; !ok {
 			w.rec.fail(`the error has no "scimType"`, strconv.Quote(scimType), "missing")
@@ -136,10 +109,7 @@ func theAnswerHasScimType(ctx context.Context, scimType string) error {
 }
 
 func everyAnswerIsASCIMError(ctx context.Context, status int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if len(w.answers) == 0 {
 		return harnessf("no probes were sent")
 	}
@@ -164,10 +134,7 @@ func statusText(ex *okta.Exchange) string {
 }
 
 func oktaRecordsSuccess(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.outcome == nil {
 		return harnessf("no Okta operation ran before this step")
 	}
@@ -182,28 +149,19 @@ func oktaRecordsSuccess(ctx context.Context) error {
 }
 
 func oktaSendsRequest(ctx context.Context, method, path string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.do(ctx, okta.Request{Method: method, Path: path})
 	return nil
 }
 
 func oktaSendsRequestWithBody(ctx context.Context, method, path string, body *godog.DocString) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.do(ctx, okta.Request{Method: method, Path: path, Body: []byte(body.Content)})
 	return nil
 }
 
 func theAnswerHasNonEmptyValues(ctx context.Context, paths string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()
@@ -219,10 +177,7 @@ func theAnswerHasNonEmptyValues(ctx context.Context, paths string) error {
 }
 
 func theAnswerListsAResourceWith(ctx context.Context, attr, value string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()

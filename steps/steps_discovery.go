@@ -18,10 +18,7 @@ func registerDiscoverySteps(sc *godog.ScenarioContext) {
 // theAnswerIsAServiceProviderConfig checks the attributes Okta's SPEC17
 // optional test a requires (okta-wire.md §12.1; RFC 7643 §5).
 func theAnswerIsAServiceProviderConfig(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()
@@ -41,10 +38,7 @@ func theAnswerIsAServiceProviderConfig(ctx context.Context) error {
 }
 
 func oktaSendsPostToEachDiscoveryEndpoint(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.answers = w.answers[:0]
 	for _, p := range []string{"/ServiceProviderConfig", "/Schemas", "/ResourceTypes"} {
 		w.answers = append(w.answers, w.client.Do(ctx, okta.Request{Method: http.MethodPost, Path: p, Body: []byte(`{"schemas":[]}`)}))

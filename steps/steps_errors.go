@@ -18,10 +18,7 @@ func registerErrorSteps(sc *godog.ScenarioContext) {
 }
 
 func oktaReadsUsersWithTheseIDs(ctx context.Context, table *godog.Table) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.answers = w.answers[:0]
 	for _, row := range table.Rows {
 		if len(row.Cells) == 0 {
@@ -34,10 +31,7 @@ func oktaReadsUsersWithTheseIDs(ctx context.Context, table *godog.Table) error {
 }
 
 func oktaSendsANewUserWithAStringAttribute(ctx context.Context, path, attr, value string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	p := w.person("Ada")
 	raw, err := w.client.CreateUserBody(p)
 	if err != nil {

@@ -62,10 +62,7 @@ func (w *world) group(alias string) *okta.Group {
 }
 
 func aGroupInOktaWithMembers(ctx context.Context, alias, members string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m, err := w.assignments(splitAliases(members))
 	if err != nil {
 		return err
@@ -93,10 +90,7 @@ func aPushedGroupWithMembers(ctx context.Context, alias, members string) error {
 }
 
 func aPushedGroupWithNoMembers(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.group(alias).Members = nil
 	if o := w.push(ctx, alias); !o.OK {
 		return setupFailed(fmt.Sprintf("push group %q", alias), o)
@@ -105,19 +99,13 @@ func aPushedGroupWithNoMembers(ctx context.Context, alias string) error {
 }
 
 func oktaPushesTheGroup(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.push(ctx, alias)
 	return nil
 }
 
 func oktaAddsToTheGroup(ctx context.Context, member, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	add, err := w.assignments([]string{member})
 	if err != nil {
 		return err
@@ -127,10 +115,7 @@ func oktaAddsToTheGroup(ctx context.Context, member, alias string) error {
 }
 
 func oktaRemovesFromTheGroup(ctx context.Context, member, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	rm, err := w.assignments([]string{member})
 	if err != nil {
 		return err
@@ -140,19 +125,13 @@ func oktaRemovesFromTheGroup(ctx context.Context, member, alias string) error {
 }
 
 func oktaRenamesTheGroup(ctx context.Context, alias, newName string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.setOutcome(w.client.RenameGroup(ctx, w.group(alias), w.groupName(newName)))
 	return nil
 }
 
 func membersBecomeAndPushNow(ctx context.Context, alias, members string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m, err := w.assignments(splitAliases(members))
 	if err != nil {
 		return err
@@ -164,10 +143,7 @@ func membersBecomeAndPushNow(ctx context.Context, alias, members string) error {
 }
 
 func oktaUnlinksAndDeletes(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.setOutcome(w.client.UnlinkAndDeleteGroup(ctx, w.group(alias)))
 	return nil
 }
@@ -184,10 +160,7 @@ func (w *world) readGroup(ctx context.Context, alias string) (map[string]any, er
 }
 
 func theGroupHasExactlyTheMembers(ctx context.Context, alias, members string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m, err := w.readGroup(ctx, alias)
 	if err != nil || m == nil {
 		return err
@@ -216,10 +189,7 @@ func theGroupHasExactlyTheMembers(ctx context.Context, alias, members string) er
 }
 
 func theGroupIsNamed(ctx context.Context, alias, name string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m, err := w.readGroup(ctx, alias)
 	if err != nil || m == nil {
 		return err
@@ -235,10 +205,7 @@ func theGroupIsNamed(ctx context.Context, alias, name string) error {
 }
 
 func theGroupIsGone(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	g := w.group(alias)
 	if g.SCIMID == "" {
 		if id := w.deletedGroupID(alias); id != "" {
@@ -274,10 +241,7 @@ func (w *world) deletedGroupID(alias string) string {
 // theAppAnsweredPostGroupsWith201 checks the create inside a push
 // (RFC 7644 §3.3: "201 Created").
 func theAppAnsweredPostGroupsWith201(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.outcome == nil {
 		return harnessf("no push ran before this step")
 	}

@@ -64,10 +64,7 @@ func (w *world) totalUsers(ctx context.Context) (int, bool) {
 }
 
 func oktaPagesThroughAllUsers(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	total, ok := w.totalUsers(ctx)
 	if !ok {
 		return w.rec.err()
@@ -101,10 +98,7 @@ func oktaPagesThroughAllUsers(ctx context.Context) error {
 }
 
 func everyPageIsAListResponse(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	for i := range w.pages {
 		w.rec.about(fmt.Sprintf("page %d (%s)", i+1, w.pages[i].URL))
 		w.checkListResponse(&w.pages[i])
@@ -113,10 +107,7 @@ func everyPageIsAListResponse(ctx context.Context) error {
 }
 
 func everyUserFromThisRunIsSeenOnce(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	for alias, p := range w.people {
 		asg, ok := w.client.Assignment(p.ID)
 		if !ok {
@@ -135,10 +126,7 @@ func everyUserFromThisRunIsSeenOnce(ctx context.Context) error {
 }
 
 func noUserIsSeenTwice(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	var dups []string
 	for id, n := range w.seen {
 		if n > 1 {
@@ -152,20 +140,14 @@ func noUserIsSeenTwice(ctx context.Context) error {
 }
 
 func oktaRequestsUsersPage(ctx context.Context, start, count int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	ex := w.page(ctx, start, count)
 	w.answer = &ex
 	return nil
 }
 
 func itemsPerPageEqualsReturned(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		n := len(resources(m))
 		if ipp, ok := m["itemsPerPage"].(float64); !ok || int(ipp) != n {
@@ -176,10 +158,7 @@ func itemsPerPageEqualsReturned(ctx context.Context) error {
 }
 
 func theAnswerReturnsAtMost(ctx context.Context, n int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		if got := len(resources(m)); got > n {
 			w.rec.fail("the page returned more resources than count asked for", fmt.Sprintf("at most %d", n), strconv.Itoa(got))
@@ -189,10 +168,7 @@ func theAnswerReturnsAtMost(ctx context.Context, n int) error {
 }
 
 func oktaRequestsThePageAfterTheLastUser(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	total, ok := w.totalUsers(ctx)
 	if !ok {
 		return w.rec.err()
@@ -203,10 +179,7 @@ func oktaRequestsThePageAfterTheLastUser(ctx context.Context) error {
 }
 
 func theAnswerHasNoResources(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		if n := len(resources(m)); n != 0 {
 			w.rec.fail("a page past the end must be empty", "0 resources", strconv.Itoa(n))
@@ -216,10 +189,7 @@ func theAnswerHasNoResources(ctx context.Context) error {
 }
 
 func oktaImportsUsers(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	users, o := w.client.ImportUsers(ctx)
 	w.imported = users
 	w.setOutcome(o)
@@ -227,10 +197,7 @@ func oktaImportsUsers(ctx context.Context) error {
 }
 
 func theImportContainsEveryUser(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	seen := map[string]bool{}
 	for _, u := range w.imported {
 		if id, _ := u["id"].(string); id != "" {
@@ -248,10 +215,7 @@ func theImportContainsEveryUser(ctx context.Context) error {
 // oktaRequestsTheLastPage asks for a page that starts at the last user, so
 // that fewer resources exist than count asks for.
 func oktaRequestsTheLastPage(ctx context.Context, count int) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	total, ok := w.totalUsers(ctx)
 	if !ok {
 		return w.rec.err()

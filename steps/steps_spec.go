@@ -46,10 +46,7 @@ func randomDigits(n int) string {
 }
 
 func aRandomSpecTestUser(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	given := "Runscope" + randomDigits(3)
 	// The run ID keeps the family name run-unique, in [A-Z][a-z]+[0-9]{3} form.
 	family := strings.ToUpper(w.cfg.RunID[:1]) + strings.ToLower(w.cfg.RunID[1:]) + randomHex(2) + randomDigits(3)
@@ -68,10 +65,7 @@ func (w *world) specLookup(ctx context.Context, userName string, auth *string) {
 }
 
 func theSpecTestLooksUp(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.spec == nil {
 		return harnessf("no random SPEC user")
 	}
@@ -80,10 +74,7 @@ func theSpecTestLooksUp(ctx context.Context) error {
 }
 
 func theSpecTestCreates(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.spec == nil {
 		return harnessf("no random SPEC user")
 	}
@@ -109,10 +100,7 @@ func theSpecTestCreates(ctx context.Context) error {
 }
 
 func theAnswerIsTheRandomSpecUser(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()
@@ -156,37 +144,25 @@ func theSpecTestHasCreated(ctx context.Context) error {
 }
 
 func theSpecTestReadsByID(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(w.spec.id)})
 	return nil
 }
 
 func theSpecTestLooksUpUpper(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.specLookup(ctx, strings.ToUpper(w.spec.email), nil)
 	return nil
 }
 
 func theSpecTestLooksUpUpperWithAuth(ctx context.Context, header string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.specLookup(ctx, strings.ToUpper(w.spec.email), &header)
 	return nil
 }
 
 func oktaReadsTheFirstListedUser(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	list := w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users?count=1&startIndex=1"})
 	m := w.decodeObject(list)
 	if m == nil {
@@ -203,10 +179,7 @@ func oktaReadsTheFirstListedUser(ctx context.Context) error {
 }
 
 func theAnswersIDIsTheListedID(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if obj := w.objectOf(w.answer); obj != nil {
 		obj.Value("id").IsEqual(w.listedID)
 	}
@@ -214,10 +187,7 @@ func theAnswersIDIsTheListedID(ctx context.Context) error {
 }
 
 func theAnswerHasResourcesWhenNotEmpty(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()

@@ -74,10 +74,7 @@ func registerSSOSteps(sc *godog.ScenarioContext) {
 }
 
 func theAppTrustsOkta(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.cfg.SSO == nil || w.cfg.SSO.IdP == nil {
 		w.skipReason = "no SAML service provider configured (give --saml-acs and --saml-audience; the self-test and demo use the built-in one)"
 		return godog.ErrSkip
@@ -158,10 +155,7 @@ func (w *world) respond(alias string, opts ...samlidp.ResponseOption) (string, e
 }
 
 func signsInThroughOkta(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	r, err := w.respond(alias)
 	if err != nil {
 		return err
@@ -181,10 +175,7 @@ func hasSignedInThroughOkta(ctx context.Context, alias string) error {
 }
 
 func isSignedInToTheApp(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.sso == nil {
 		return harnessf("no sign-in was attempted")
 	}
@@ -195,10 +186,7 @@ func isSignedInToTheApp(ctx context.Context, alias string) error {
 }
 
 func theAppRefusesTheSignIn(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.sso == nil {
 		return harnessf("no sign-in was attempted")
 	}
@@ -211,10 +199,7 @@ func theAppRefusesTheSignIn(ctx context.Context) error {
 }
 
 func aHostileSignInIsPosted(ctx context.Context, alias, phrase string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	r, err := w.respond(alias, samlidp.WithAttack(attackPhrases[phrase]))
 	if err != nil {
 		return err
@@ -223,10 +208,7 @@ func aHostileSignInIsPosted(ctx context.Context, alias, phrase string) error {
 }
 
 func aRetargetedSignInIsPosted(ctx context.Context, alias, phrase, target string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	r, err := w.respond(alias, samlidp.WithAttack(attackPhrases[phrase]), samlidp.WithTarget(w.samlUser(target)))
 	if err != nil {
 		return err
@@ -235,10 +217,7 @@ func aRetargetedSignInIsPosted(ctx context.Context, alias, phrase, target string
 }
 
 func theSameSignInIsPostedAgain(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.sso == nil || w.sso.response == "" {
 		return harnessf("no earlier sign-in response to replay")
 	}
@@ -246,10 +225,7 @@ func theSameSignInIsPostedAgain(ctx context.Context) error {
 }
 
 func oktaAnswersADifferentRequest(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.cfg.SSO.LoginURL == "" {
 		w.skipReason = "no SP-initiated login URL configured (--saml-login-url)"
 		return godog.ErrSkip

@@ -27,10 +27,7 @@ func registerTokenSteps(sc *godog.ScenarioContext) {
 }
 
 func oktaTestsTheAPICredentials(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	o := w.client.TestCredentials(ctx)
 	w.setOutcome(o)
 	// The Users probe (GET /Users?startIndex=1&count=2) is the answer that matters.
@@ -45,20 +42,14 @@ func oktaTestsTheAPICredentials(ctx context.Context) error {
 }
 
 func everyEndpointWithoutAuthorization(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	none := ""
 	w.probeEndpoints(ctx, &none)
 	return nil
 }
 
 func everyEndpointWithWrongToken(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.wrongToken = "scimconform-wrong-" + randomHex(12)
 	h := "Bearer " + w.wrongToken
 	if w.cfg.Credentials.Mode == okta.AuthHeader {
@@ -69,10 +60,7 @@ func everyEndpointWithWrongToken(ctx context.Context) error {
 }
 
 func everyEndpointWithRevokedToken(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	h := "Bearer " + w.cfg.RevokedToken
 	if w.cfg.Credentials.Mode == okta.AuthHeader {
 		h = w.cfg.RevokedToken
@@ -82,10 +70,7 @@ func everyEndpointWithRevokedToken(ctx context.Context) error {
 }
 
 func aRevokedSCIMToken(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.cfg.RevokedToken == "" {
 		w.skipReason = "no revoked token supplied (give --revoked-token-file to check revocation)"
 		return godog.ErrSkip
@@ -94,20 +79,14 @@ func aRevokedSCIMToken(ctx context.Context) error {
 }
 
 func oktaLooksUpWithAuthorization(ctx context.Context, header string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users",
 		Query: userNameQuery(w.person("Ada").Login), Authorization: &header})
 	return nil
 }
 
 func oktaLooksUpWithEachAuthorization(ctx context.Context, table *godog.Table) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.answers = w.answers[:0]
 	for _, row := range table.Rows {
 		if len(row.Cells) == 0 {
@@ -121,10 +100,7 @@ func oktaLooksUpWithEachAuthorization(ctx context.Context, table *godog.Table) e
 }
 
 func noAnswerContainsThePresentedToken(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if w.wrongToken == "" || len(w.answers) == 0 {
 		return harnessf("no token was presented before this step")
 	}

@@ -41,10 +41,7 @@ func registerUserSteps(sc *godog.ScenarioContext) {
 }
 
 func aNewPersonInOkta(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.person(alias)
 	return nil
 }
@@ -66,10 +63,7 @@ func setupFailed(what string, o okta.Outcome) error {
 }
 
 func isAssignedToTheApp(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if o := w.assign(ctx, alias); !o.OK {
 		return setupFailed(fmt.Sprintf("assign %q", alias), o)
 	}
@@ -77,10 +71,7 @@ func isAssignedToTheApp(ctx context.Context, alias string) error {
 }
 
 func oktaAssignsToTheApp(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.assign(ctx, alias)
 	return nil
 }
@@ -90,19 +81,13 @@ func (w *world) lookup(ctx context.Context, userName string) {
 }
 
 func oktaLooksUpByUserName(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	w.lookup(ctx, w.person(alias).Login)
 	return nil
 }
 
 func oktaLooksUpByUserNameInCase(ctx context.Context, alias, letterCase string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	login := w.person(alias).Login
 	if letterCase == "upper" {
 		login = strings.ToUpper(login)
@@ -127,10 +112,7 @@ func (w *world) scimID(alias string) (string, error) {
 }
 
 func oktaReadsFromTheApp(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	id, err := w.scimID(alias)
 	if err != nil {
 		return err
@@ -187,10 +169,7 @@ func primaryEmail(m map[string]any) string {
 }
 
 func theAnswerIsTheUserAsOktaSentIt(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		w.checkUserMatches(m, w.person(alias))
 	}
@@ -214,10 +193,7 @@ func (w *world) listedUser() map[string]any {
 }
 
 func theAnswerListsExactlyTheUser(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	u := w.listedUser()
 	if u != nil {
 		p := w.person(alias)
@@ -245,10 +221,7 @@ func checkActive(w *world, m map[string]any, want string) {
 }
 
 func theListedUserHasActive(ctx context.Context, want string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if u := w.listedUser(); u != nil {
 		checkActive(w, u, want)
 	}
@@ -256,10 +229,7 @@ func theListedUserHasActive(ctx context.Context, want string) error {
 }
 
 func theAnswerHasActive(ctx context.Context, want string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		checkActive(w, m, want)
 	}
@@ -282,26 +252,17 @@ func (w *world) createAgain(ctx context.Context, alias string, login string) err
 }
 
 func oktaCreatesAgainInUpperCase(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	return w.createAgain(ctx, alias, strings.ToUpper(w.person(alias).Login))
 }
 
 func oktaCreatesAgainSame(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	return w.createAgain(ctx, alias, w.person(alias).Login)
 }
 
 func theAnswerDoesNotContainThePassword(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)
 	if m == nil {
 		return w.rec.err()
@@ -317,10 +278,7 @@ func theAnswerDoesNotContainThePassword(ctx context.Context) error {
 }
 
 func theAnswerHasExternalIDOf(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if obj := w.objectOf(w.answer); obj != nil {
 		if _, ok := obj.Raw()["externalId"]; !ok {
 			w.rec.fail(`the user has no "externalId" (Okta links users by it)`, w.person(alias).ID, "missing")
@@ -332,10 +290,7 @@ func theAnswerHasExternalIDOf(ctx context.Context, alias string) error {
 }
 
 func oktaChangesTheName(ctx context.Context, alias, given, family string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	p := w.person(alias)
 	p.GivenName, p.FamilyName = given, family
 	p.DisplayName = given + " " + family
@@ -344,10 +299,7 @@ func oktaChangesTheName(ctx context.Context, alias, given, family string) error 
 }
 
 func theAnswerHasName(ctx context.Context, given, family string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if m := w.decodeObject(w.answer); m != nil {
 		if v, _ := lookupPath(m, "name.givenName"); v != given {
 			w.rec.fail("name.givenName was not updated", given, fmt.Sprint(v))
@@ -362,10 +314,7 @@ func theAnswerHasName(ctx context.Context, given, family string) error {
 const acmeExtensionURN = "urn:ietf:params:scim:schemas:extension:scimconform:2.0:Unknown"
 
 func oktaSendsBackTheUserWithServerFields(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	id, err := w.scimID(alias)
 	if err != nil {
 		return err
@@ -391,10 +340,7 @@ func oktaSendsBackTheUserWithServerFields(ctx context.Context, alias string) err
 }
 
 func oktaChangesThePrimaryEmailWithAnUpdate(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	p := w.person(alias)
 	w.oldLogin[alias] = p.Login
 	email := w.newEmail(alias)
@@ -405,10 +351,7 @@ func oktaChangesThePrimaryEmailWithAnUpdate(ctx context.Context, alias string) e
 }
 
 func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	ex := w.answer
 	if ex == nil || ex.StatusCode == 0 {
 		w.checkStatus(ex, 200)
@@ -456,10 +399,7 @@ func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
 }
 
 func oktaUnassigns(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if id, err := w.scimID(alias); err == nil {
 		w.previousID[alias] = id
 	}
@@ -468,10 +408,7 @@ func oktaUnassigns(ctx context.Context, alias string) error {
 }
 
 func oktaHasUnassigned(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if id, err := w.scimID(alias); err == nil {
 		w.previousID[alias] = id
 	}
@@ -484,10 +421,7 @@ func oktaHasUnassigned(ctx context.Context, alias string) error {
 }
 
 func theUserKeepsTheSameID(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	prev := w.previousID[alias]
 	if prev == "" {
 		return harnessf("no previous id recorded for %q", alias)
@@ -504,10 +438,7 @@ func theUserKeepsTheSameID(ctx context.Context, alias string) error {
 }
 
 func oktaChangesThePrimaryEmailByReassign(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	p := w.person(alias)
 	if id, err := w.scimID(alias); err == nil {
 		w.previousID[alias] = id
@@ -519,10 +450,7 @@ func oktaChangesThePrimaryEmailByReassign(ctx context.Context, alias string) err
 }
 
 func theListedUserHasTheNewEmail(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	if u := w.listedUser(); u != nil {
 		p := w.person(alias)
 		if e := primaryEmail(u); !strings.EqualFold(e, p.Email) {
@@ -533,10 +461,7 @@ func theListedUserHasTheNewEmail(ctx context.Context, alias string) error {
 }
 
 func thePreviousAppUserIsInactiveOrRenamed(ctx context.Context, alias string) error {
-	w, err := mustWorld(ctx)
-	if err != nil {
-		return err
-	}
+	w := worldFrom(ctx)
 	prev := w.previousID[alias]
 	if prev == "" {
 		return harnessf("no previous id recorded for %q", alias)

@@ -69,6 +69,8 @@ type world struct {
 
 type worldKey struct{}
 
+// worldFrom returns the scenario's state. The Before hook always sets it;
+// when that hook fails, godog runs no step of the scenario.
 func worldFrom(ctx context.Context) *world {
 	w, _ := ctx.Value(worldKey{}).(*world)
 	return w
