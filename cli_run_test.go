@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -222,5 +223,49 @@ func TestListJSON(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "AUTH-001") || strings.Contains(out.String(), "AUTH-006") {
 		t.Fatalf("list --tier required --tags @token:\n%s", out.String())
+	}
+}
+
+// TestRunTLSOptions checks pre-flight over TLS: an untrusted certificate
+// is a clear exit 2 with a hint, and --ca-file or --insecure let the run go on.
+func TestRunTLSOptions(t *testing.T) {
+	srv, err := reference.New(reference.WithToken(cliTestToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewTLSServer(srv)
+	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	base := hs.URL + reference.BasePath
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(so, se *bytes.Buffer) *cliEnv {
+		return &cliEnv{stdout: so, stderr: se, stdin: strings.NewReader(""), getenv: func(k string) string {
+			if k == "SCIMCONFORM_TOKEN" {
+				return cliTestToken
+			}
+			return ""
+		}}
+	}
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		code  int
+		want  string
+	}{
+		{"untrusted", nil, exitUsage, "--ca-file"},
+		{"ca-file", []string{"--ca-file", caFile}, exitOK, "1 passed"},
+		{"insecure", []string{"--insecure"}, exitOK, "1 passed"},
+		{"bad ca-file", []string{"--ca-file", filepath.Join(t.TempDir(), "missing.pem")}, exitUsage, "--ca-file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var so, se bytes.Buffer
+			args := append([]string{"run", "--url", base, "--tags", "@USR-001", "--out", t.TempDir()}, tc.extra...)
+			code := runCLI(env(&so, &se), args)
+			if code != tc.code || !strings.Contains(so.String()+se.String(), tc.want) {
+				t.Fatalf("exit %d (want %d), output lacks %q\nstdout:\n%s\nstderr:\n%s", code, tc.code, tc.want, so.String(), se.String())
+			}
+		})
 	}
 }
