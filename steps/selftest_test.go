@@ -297,3 +297,20 @@ func allFaults() []string {
 	}
 	return names
 }
+
+// BenchmarkSuiteAgainstReference measures one full run of the catalogue
+// against the in-process reference server (OIN profile, all scenarios).
+func BenchmarkSuiteAgainstReference(b *testing.B) {
+	tg := startTarget(b, nil)
+	cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
+	cfg.SSO = tg.SSO
+	for i := 0; i < b.N; i++ {
+		run, err := steps.Run(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if run.Totals.Failed+run.Totals.Errored > 0 {
+			b.Fatalf("failures:%s", describeFailures(run))
+		}
+	}
+}
