@@ -113,20 +113,7 @@ func (s *Server) createGroup(c *gin.Context) {
 }
 
 func (s *Server) loadGroup(c *gin.Context) (store.Group, bool) {
-	id, ok := s.checkID(c)
-	if !ok {
-		return store.Group{}, false
-	}
-	g, err := s.store.GetGroup(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("group %q not found", id))
-			return store.Group{}, false
-		}
-		s.failErr(c, "group", err)
-		return store.Group{}, false
-	}
-	return g, true
+	return loadResource(s, c, "group", s.store.GetGroup)
 }
 
 func (s *Server) getGroup(c *gin.Context) {

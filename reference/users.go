@@ -109,20 +109,28 @@ func (s *Server) createUser(c *gin.Context) {
 }
 
 func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
+	return loadResource(s, c, "user", s.store.GetUser)
+}
+
+// loadResource reads the resource named by the :id path parameter with get.
+// When it cannot, it has already answered: 404 with a SCIM error for an
+// unknown id of any shape, or the mapped store error.
+func loadResource[T any](s *Server, c *gin.Context, kind string, get func(context.Context, string) (T, error)) (T, bool) {
+	var zero T
 	id, ok := s.checkID(c)
 	if !ok {
-		return store.User{}, false
+		return zero, false
 	}
-	u, err := s.store.GetUser(c.Request.Context(), id)
+	v, err := get(c.Request.Context(), id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))
-			return store.User{}, false
+			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("%s %q not found", kind, id))
+			return zero, false
 		}
-		s.failErr(c, "user", err)
-		return store.User{}, false
+		s.failErr(c, kind, err)
+		return zero, false
 	}
-	return u, true
+	return v, true
 }
 
 func (s *Server) getUser(c *gin.Context) {
