@@ -26,8 +26,8 @@ test: vet
 
 # fuzz: a short coverage-guided run of each fuzz target.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParseFilter -fuzztime 20s ./reference/filter
-	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 20s ./reference/patch
+	$(GO) test -run '^$$' -fuzz FuzzParseFilter -fuzztime 20s ./reference/internal/filter
+	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 20s ./reference/internal/patch
 	$(GO) test -run '^$$' -fuzz FuzzHandler -fuzztime 20s ./reference
 
 bench:

@@ -17,7 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
 
 func init() { registerCommand(newIdPCmd) }

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
 
 // lockedBuffer is an io.Writer safe for the command goroutine and the test.

@@ -16,8 +16,8 @@ import (
 
 	dc "github.com/ory/dockertest/v3/docker"
 
+	"github.com/scimconform/scimconform/internal/container"
 	"github.com/scimconform/scimconform/reports"
-	"github.com/scimconform/scimconform/steps/container"
 )
 
 // TestRunImage is issue 6's end-to-end check: it builds our own image from

@@ -23,10 +23,10 @@ import (
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
+	"github.com/scimconform/scimconform/internal/selftarget"
 	"github.com/scimconform/scimconform/mockidp/okta"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
-	"github.com/scimconform/scimconform/steps/selftarget"
 )
 
 func init() {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/scimconform/scimconform/internal/container"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
-	"github.com/scimconform/scimconform/steps/container"
 )
 
 // imageOptions are the flags of `run` that start the target from a Docker

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/steps"
 )
 

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/internal/selftarget"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reports"
-	"github.com/scimconform/scimconform/steps/selftarget"
 )
 
 // TestRunSSOAgainstAnotherSP runs the SSO scenarios the way a vendor does:

@@ -18,7 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // ErrTokenNotFound is returned by TokenManager.Revoke for an unknown id.

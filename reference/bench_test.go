@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // seeded servers are shared between benchmark runs: seeding 100k users

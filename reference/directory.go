@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // UserDirectory is the read-only view of provisioned users that a mounted

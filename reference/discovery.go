@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
 // Discovery endpoints (RFC 7644 §4) are public: they describe the server,

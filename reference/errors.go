@@ -10,9 +10,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/patch"
-	"github.com/scimconform/scimconform/reference/schema"
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/patch"
+	"github.com/scimconform/scimconform/reference/internal/schema"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // scimMedia is the response media type (RFC 7644 §3.1).

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/filter"
-	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/internal/filter"
+	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
 // newID returns a random (version 4) UUID: resource ids are UUIDs.

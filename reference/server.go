@@ -26,7 +26,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // BasePath is where the SCIM API is mounted, like most SaaS apps (Apollo included).

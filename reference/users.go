@@ -10,10 +10,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/scimconform/scimconform/reference/filter"
-	"github.com/scimconform/scimconform/reference/patch"
-	"github.com/scimconform/scimconform/reference/schema"
-	"github.com/scimconform/scimconform/reference/store"
+	"github.com/scimconform/scimconform/reference/internal/filter"
+	"github.com/scimconform/scimconform/reference/internal/patch"
+	"github.com/scimconform/scimconform/reference/internal/schema"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
 // mutabilityDetail is what the Okta admin sees (okta-wire §10: detail is

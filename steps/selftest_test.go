@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scimconform/scimconform/internal/selftarget"
 	"github.com/scimconform/scimconform/mockidp/okta"
 	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reference/sso"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
-	"github.com/scimconform/scimconform/steps/selftarget"
 )
 
 const selfTestToken = "selftest-token-3f9c2a7e5b1d"

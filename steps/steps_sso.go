@@ -14,7 +14,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
 
 // SSOConfig configures the SAML sign-in scenarios (features/sso.feature):

@@ -19,7 +19,7 @@ import (
 
 	"github.com/crewjam/saml"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reference/sso"
 )
 

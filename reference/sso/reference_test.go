@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reference/sso"
 )

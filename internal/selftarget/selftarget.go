@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reference/sso"
 	"github.com/scimconform/scimconform/steps"

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
 const ada = `{

@@ -9,7 +9,7 @@ import (
 
 	"github.com/crewjam/saml"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
 
 const (

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	samlidp "github.com/scimconform/scimconform/mockidp/saml"
+	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
 
 func authnRequestXML(id, issuer, acs string) string {

@@ -15,7 +15,7 @@ import (
 
 	parser "github.com/scim2/filter-parser/v2"
 
-	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
 // Filter is a parsed filter, safe for concurrent use.

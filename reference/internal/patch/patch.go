@@ -14,8 +14,8 @@ import (
 
 	parser "github.com/scim2/filter-parser/v2"
 
-	"github.com/scimconform/scimconform/reference/filter"
-	"github.com/scimconform/scimconform/reference/schema"
+	"github.com/scimconform/scimconform/reference/internal/filter"
+	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
 // Operation is one entry of a PatchOp request's "Operations" (RFC 7644 §3.5.2).
