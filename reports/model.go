@@ -21,14 +21,19 @@ const SchemaVersion = "1.0"
 // Status is the outcome of a scenario or step.
 type Status string
 
-// The four outcomes. Fail means the target behaved wrongly; Error means the
-// harness itself broke (a bug, a bad configuration, an unreachable network);
-// Skip means the check did not run, with a Reason saying why.
+// The outcomes. Fail means the target behaved wrongly (a named defect);
+// Error means the harness could not decide (the harness or its
+// configuration broke, or the target gave no answer: a timeout or a
+// connection error proves nothing); Skip means the check did not run, with a
+// Reason saying why; NotInScope means the scenario needs a capability the
+// run did not declare (Run.Scope says which flag would declare it). Only
+// pass is a pass: a skipped or errored in-scope required scenario is not.
 const (
-	StatusPass  Status = "pass"
-	StatusFail  Status = "fail"
-	StatusError Status = "error"
-	StatusSkip  Status = "skip"
+	StatusPass       Status = "pass"
+	StatusFail       Status = "fail"
+	StatusError      Status = "error"
+	StatusSkip       Status = "skip"
+	StatusNotInScope Status = "not-in-scope"
 )
 
 // Run is one execution of the suite against one target. It is the source of
@@ -42,9 +47,28 @@ type Run struct {
 	Target         Target    `json:"target"`
 	// ConfigHash is a hash of the effective configuration without secrets,
 	// so two reports can be told apart as "same settings" or not.
-	ConfigHash string    `json:"configHash"`
-	Totals     Totals    `json:"totals"`
-	Features   []Feature `json:"features"`
+	ConfigHash string `json:"configHash"`
+	// Scope lists the capabilities an app may or may not have (group push,
+	// SSO, a revoked token, ...) and whether this run declared each one.
+	// Scenarios needing an undeclared capability are StatusNotInScope.
+	Scope    []Capability `json:"scope,omitempty"`
+	Totals   Totals       `json:"totals"`
+	Features []Feature    `json:"features"`
+}
+
+// Capability is one optional feature of the app under test that decides
+// which scenarios are in scope.
+type Capability struct {
+	// Name is the capability's tag name without "needs-", e.g. "groups", "sso".
+	Name string `json:"name"`
+	// Declared is true when the run declared the app has it: its scenarios
+	// are in scope and required.
+	Declared bool `json:"declared"`
+	// Flag is what declares it, e.g. "--groups" or "--saml-acs and --saml-audience".
+	Flag string `json:"flag"`
+	// Note says in one sentence what is (not) tested, e.g.
+	// "SSO not tested: no --saml-acs given".
+	Note string `json:"note"`
 }
 
 // Tool names the program that produced the run.
@@ -67,15 +91,21 @@ type Target struct {
 	Logs string `json:"logs,omitempty"`
 }
 
-// Totals counts scenarios by status. RequiredFailed counts @required
-// scenarios whose status is fail or error; it decides the exit code.
+// Totals counts scenarios by status. Scenarios counts every listed
+// scenario, the not-in-scope ones included. RequiredFailed counts required
+// scenarios whose status is fail; RequiredErrored those in error;
+// RequiredSkipped in-scope required scenarios that were skipped. Together
+// with Errored they decide the Verdict.
 type Totals struct {
-	Scenarios      int `json:"scenarios"`
-	Passed         int `json:"passed"`
-	Failed         int `json:"failed"`
-	Errored        int `json:"errored"`
-	Skipped        int `json:"skipped"`
-	RequiredFailed int `json:"requiredFailed"`
+	Scenarios       int `json:"scenarios"`
+	Passed          int `json:"passed"`
+	Failed          int `json:"failed"`
+	Errored         int `json:"errored"`
+	Skipped         int `json:"skipped"`
+	NotInScope      int `json:"notInScope"`
+	RequiredFailed  int `json:"requiredFailed"`
+	RequiredErrored int `json:"requiredErrored"`
+	RequiredSkipped int `json:"requiredSkipped"`
 }
 
 // Feature is one .feature file.

@@ -503,3 +503,11 @@ func containsFold(s, sub string) bool {
 	}
 	return false
 }
+
+// RedactText returns s with the secrets and credential-looking values
+// removed, by the same rules Redact applies to every string of a run. The
+// suite uses it for text it prints while the run is still going (progress
+// lines); reports written from a Run are redacted by Run.Redact.
+func RedactText(s string, secrets ...string) string {
+	return redactString(s, formsReplacer(secretForms(secrets)))
+}

@@ -7,9 +7,9 @@ import (
 )
 
 // ComputeTotals fills r.Totals from the scenario statuses. A scenario with
-// a status other than pass, fail, error or skip counts as errored, since
-// the harness must always decide. RequiredFailed counts scenarios of tier
-// "required" (or tagged @required) whose status is fail or error.
+// a status other than pass, fail, error, skip or not-in-scope counts as
+// errored, since the harness must always decide. Required means tier
+// "required" (or tagged @required).
 func (r *Run) ComputeTotals() {
 	if r == nil {
 		return
@@ -18,22 +18,58 @@ func (r *Run) ComputeTotals() {
 	for _, f := range r.Features {
 		for _, sc := range f.Scenarios {
 			t.Scenarios++
+			req := sc.isRequired()
 			switch sc.Status {
 			case StatusPass:
 				t.Passed++
 			case StatusFail:
 				t.Failed++
+				if req {
+					t.RequiredFailed++
+				}
 			case StatusSkip:
 				t.Skipped++
+				if req {
+					t.RequiredSkipped++
+				}
+			case StatusNotInScope:
+				t.NotInScope++
 			default:
 				t.Errored++
-			}
-			if sc.isRequired() && sc.Status != StatusPass && sc.Status != StatusSkip {
-				t.RequiredFailed++
+				if req {
+					t.RequiredErrored++
+				}
 			}
 		}
 	}
 	r.Totals = t
+}
+
+// Verdict is what a run proves about the target.
+type Verdict string
+
+// The verdicts. Pass: every in-scope required scenario passed and nothing
+// errored. Fail: a required scenario failed, so the app has a named defect
+// (this wins when the run also had errors: the defect is certain). Error:
+// no required scenario failed, but the harness could not decide some
+// scenario (an error anywhere, or an in-scope required scenario skipped),
+// so the run proves nothing either way.
+const (
+	VerdictPass  Verdict = "pass"
+	VerdictFail  Verdict = "fail"
+	VerdictError Verdict = "error"
+)
+
+// Verdict returns the verdict these totals support. The CLI maps it to the
+// exit code (0 pass, 1 fail, 2 error).
+func (t Totals) Verdict() Verdict {
+	switch {
+	case t.RequiredFailed > 0:
+		return VerdictFail
+	case t.Errored > 0 || t.RequiredSkipped > 0:
+		return VerdictError
+	}
+	return VerdictPass
 }
 
 func (sc *Scenario) isRequired() bool {
@@ -60,6 +96,8 @@ func statusRank(s Status) int {
 		return 2
 	case StatusSkip:
 		return 3
+	case StatusNotInScope:
+		return 4
 	}
 	return 1
 }
@@ -89,7 +127,7 @@ func (r *Run) ordered() []scenarioRef {
 // counts is a pass/fail/error/skip tally for one group (an area, a tier).
 type counts struct {
 	Name                       string
-	Pass, Fail, Error, Skip, N int
+	Pass, Fail, Error, Skip, NotInScope, N int
 }
 
 func (c *counts) add(s Status) {
@@ -101,6 +139,8 @@ func (c *counts) add(s Status) {
 		c.Fail++
 	case StatusSkip:
 		c.Skip++
+	case StatusNotInScope:
+		c.NotInScope++
 	default:
 		c.Error++
 	}
