@@ -126,7 +126,7 @@ func (r *Run) ordered() []scenarioRef {
 
 // counts is a pass/fail/error/skip tally for one group (an area, a tier).
 type counts struct {
-	Name                       string
+	Name                                   string
 	Pass, Fail, Error, Skip, NotInScope, N int
 }
 
