@@ -180,8 +180,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	if !failHidden || passHidden {
 		t.Errorf("status=pass filter: failing hidden=%v (want true), passing hidden=%v (want false)", failHidden, passHidden)
 	}
-	if shown := run(t, ctx, "count", chromedp.Text(chromedp.CSS(`#shown-count`))); shown != "2 of 5 scenarios shown" {
-		t.Errorf("shown count %q, want %q", shown, "2 of 5 scenarios shown")
+	if shown := run(t, ctx, "count", chromedp.Text(chromedp.CSS(`#shown-count`))); shown != "2 of 6 scenarios shown" {
+		t.Errorf("shown count %q, want %q", shown, "2 of 6 scenarios shown")
 	}
 	// Search narrows across fields, after clearing the status filter.
 	visible := run(t, ctx, "search", chromedp.Evaluate[int](`(function(){var s=document.querySelector('#filter-status');s.value='';s.dispatchEvent(new Event('change'));var q=document.querySelector('#search');q.value='groups';q.dispatchEvent(new Event('input'));return document.querySelectorAll('#scenarios .scenario:not([hidden])').length})()`))

@@ -71,19 +71,27 @@ type cukeEmbedding struct {
 // error:", since Cucumber has no error status. Each HTTP exchange of a step
 // is an embedding with mime_type text/plain and base64 data. Cucumber has no
 // scenario-level reason, so a skipped scenario's reason becomes its
-// description.
+// description; a not-in-scope scenario is skipped with the description
+// "not in scope: <reason>". Cucumber has no run level either, so every
+// feature's description carries the run's verdict (Totals.VerdictText) and
+// scope.
 func WriteCucumber(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write cucumber.json: nil run")
 	}
 	out := make([]cukeFeature, 0, len(r.Features))
+	runNote := "scimconform verdict: " + r.totals().VerdictText()
+	if sl := r.scopeLine(); sl != "" {
+		runNote += "\nscope: " + sl
+	}
 	for _, f := range r.Features {
 		cf := cukeFeature{
-			URI:     f.URI,
-			ID:      cukeID(f.Name),
-			Keyword: "Feature",
-			Name:    f.Name,
-			Line:    1,
+			URI:         f.URI,
+			ID:          cukeID(f.Name),
+			Keyword:     "Feature",
+			Name:        f.Name,
+			Description: runNote,
+			Line:        1,
 		}
 		for _, t := range f.Tags {
 			cf.Tags = append(cf.Tags, cukeTag{Name: t})
@@ -98,7 +106,10 @@ func WriteCucumber(w io.Writer, r *Run) error {
 				Type:    "scenario",
 				Tags:    append([]cukeTag(nil), cf.Tags...),
 			}
-			if sc.Status == StatusSkip || len(sc.Steps) == 0 {
+			switch {
+			case sc.Status == StatusNotInScope:
+				el.Description = "not in scope: " + sc.Reason
+			case sc.Status == StatusSkip || len(sc.Steps) == 0:
 				el.Description = sc.Reason
 			}
 			for _, t := range sc.Tags {
@@ -138,6 +149,8 @@ func cukeStepOf(uri string, sc *Scenario, st *Step) cukeStep {
 	case StatusFail:
 		cs.Result.Status = "failed"
 		cs.Result.Error = stepErrorMessage(st)
+	case StatusNotInScope:
+		cs.Result.Status = "skipped"
 	case StatusSkip:
 		cs.Result.Status = "skipped"
 		if strings.Contains(strings.ToLower(st.Reason), "undefined") {
@@ -147,7 +160,7 @@ func cukeStepOf(uri string, sc *Scenario, st *Step) cukeStep {
 		cs.Result.Status = "failed"
 		cs.Result.Error = "harness error: " + stepErrorMessage(st)
 	}
-	if st.Status != StatusSkip {
+	if st.Status != StatusSkip && st.Status != StatusNotInScope {
 		d := int64(st.DurationMS * 1e6)
 		if d < 0 {
 			d = 0

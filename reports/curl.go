@@ -47,7 +47,7 @@ func curlPrefix(ex *Exchange) string {
 			b.WriteString(" \\\n  -H ")
 			if canon == "Authorization" || canon == "Proxy-Authorization" {
 				scheme := ""
-				if s, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok && isToken(s) {
+				if s, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok && isAuthScheme(s) {
 					scheme = s + " "
 				}
 				b.WriteString(`"` + canon + ": " + scheme + TokenPlaceholder + `"`)

@@ -132,6 +132,19 @@ func fixtureRun() *Run {
 						}}}},
 				}},
 			},
+			{
+				Name: "SAML sign-in", URI: "features/sso.feature", Tags: []string{"@sso", "@needs-sso"},
+				Scenarios: []Scenario{{
+					ID: "SSO-001", Title: "A valid Okta assertion signs the user in", Tier: "required", Areas: []string{"sso"},
+					Tags: []string{"@SSO-001", "@required", "@sso", "@needs-sso"}, SpecRefs: []string{"SAML 2.0 Profiles §4.1"},
+					Line: 7, Status: StatusNotInScope, Reason: "SSO not tested: no --saml-acs given",
+					Steps: []Step{{Keyword: "When ", Text: "Okta posts a valid assertion to the ACS", Line: 8, Status: StatusNotInScope}},
+				}},
+			},
+		},
+		Scope: []Capability{
+			{Name: "groups", Declared: true, Flag: "--groups", Note: "Group Push tested: --groups given"},
+			{Name: "sso", Declared: false, Flag: "--saml-acs and --saml-audience", Note: "SSO not tested: no --saml-acs given"},
 		},
 	}
 	r.ComputeTotals()

@@ -149,14 +149,10 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		CSS:      template.CSS(htmlCSS),
 		JS:       template.JS(htmlJS),
 	}
-	switch {
-	case t.RequiredFailed > 0:
-		p.Verdict = fmt.Sprintf("Not conformant: %d required scenario(s) failing or in error.", t.RequiredFailed)
-	case t.Failed+t.Errored > 0:
-		p.Verdict, p.Good = "Every required scenario passed; some optional scenarios did not.", true
-	default:
-		p.Verdict, p.Good = "Every selected scenario passed or was skipped.", true
-	}
+	// The verdict line is Totals.VerdictText, capitalised: only a pass
+	// verdict is shown as good.
+	p.Verdict = "Verdict: " + t.VerdictText() + "."
+	p.Good = t.Verdict() == VerdictPass
 	areas, tiers := r.groupCounts(areasOf), r.groupCounts(tierOf)
 	p.Groups = []htmlGroup{{"area", "Area", areas}, {"tier", "Tier", tiers}}
 	for _, c := range areas {

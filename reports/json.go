@@ -8,14 +8,24 @@ import (
 	"strings"
 )
 
+// jsonRun is a Run as results.json holds it: the run, then the verdict
+// its totals support, so a reader of the file need not re-derive it.
+type jsonRun struct {
+	Run
+	Verdict     Verdict `json:"verdict"`
+	VerdictText string  `json:"verdictText"`
+}
+
 // WriteJSON writes r as results.json: indented JSON in the schema described
-// in SCHEMA.md. An empty SchemaVersion is written as SchemaVersion; r itself
-// is not modified.
+// in SCHEMA.md, with the verdict (Totals.Verdict) and its text
+// (Totals.VerdictText) after the run's fields. An empty SchemaVersion is
+// written as SchemaVersion; r itself is not modified.
 func WriteJSON(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write results.json: nil run")
 	}
-	c := *r
+	t := r.totals()
+	c := jsonRun{Run: *r, Verdict: t.Verdict(), VerdictText: t.VerdictText()}
 	if c.SchemaVersion == "" {
 		c.SchemaVersion = SchemaVersion
 	}

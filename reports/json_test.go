@@ -98,7 +98,7 @@ func TestComputeTotals(t *testing.T) {
 	r := fixtureRun()
 	r.Totals = Totals{Scenarios: 99}
 	r.ComputeTotals()
-	want := Totals{Scenarios: 5, Passed: 2, Failed: 1, Errored: 1, Skipped: 1, RequiredFailed: 2}
+	want := Totals{Scenarios: 6, Passed: 2, Failed: 1, Errored: 1, Skipped: 1, NotInScope: 1, RequiredFailed: 1, RequiredErrored: 1}
 	if r.Totals != want {
 		t.Errorf("totals %+v, want %+v", r.Totals, want)
 	}
@@ -107,8 +107,8 @@ func TestComputeTotals(t *testing.T) {
 	r.Features[0].Scenarios[1].Tags = nil
 	r.Features[2].Scenarios[0].Tier = ""
 	r.ComputeTotals()
-	if r.Totals.RequiredFailed != 1 {
-		t.Errorf("RequiredFailed %d, want 1 (AUTH-001 by its @required tag)", r.Totals.RequiredFailed)
+	if r.Totals.RequiredFailed != 0 || r.Totals.RequiredErrored != 1 {
+		t.Errorf("RequiredFailed %d, RequiredErrored %d, want 0 and 1 (AUTH-001 by its @required tag)", r.Totals.RequiredFailed, r.Totals.RequiredErrored)
 	}
 	r.Features[1].Scenarios[0].Status = ""
 	r.ComputeTotals()

@@ -69,7 +69,10 @@ type junitSkipped struct {
 // <testcase classname="feature" name="ID title"> per scenario. A failed or
 // errored scenario gets <failure message="..." type="fail|error"> whose text
 // holds the failing step, expected vs actual and a transcript excerpt of
-// that step's exchanges; a skipped one gets <skipped message="reason"/>.
+// that step's exchanges; a skipped one gets <skipped message="reason"/>, a
+// not-in-scope one <skipped message="not in scope: ..."/>. Every suite
+// carries the run's verdict (property scimconform.verdict, the text of
+// Totals.VerdictText) and one scope.<capability> property per capability.
 // Times are in seconds and never negative. The "failures" and "errors"
 // attributes count fail and error scenarios separately, so that tests =
 // passed + failures + errors + skipped.
@@ -90,6 +93,15 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	}
 	if r.Target.Image != "" {
 		props = append(props, junitProperty{"target.image", r.Target.Image})
+	}
+	t := r.totals()
+	props = append(props, junitProperty{"scimconform.verdict", t.VerdictText()})
+	for _, c := range r.Scope {
+		state := "in scope: "
+		if !c.Declared {
+			state = "not in scope: "
+		}
+		props = append(props, junitProperty{"scope." + c.Name, state + capabilityNote(c)})
 	}
 	var total float64
 	for _, f := range r.Features {
@@ -115,6 +127,11 @@ func WriteJUnit(w io.Writer, r *Run) error {
 			case StatusSkip:
 				s.Skipped++
 				c.Skipped = &junitSkipped{Message: oneLine(sc.Reason)}
+			case StatusNotInScope:
+				// CI tools show a skipped test with its message; the
+				// message says which flag would bring it into scope.
+				s.Skipped++
+				c.Skipped = &junitSkipped{Message: "not in scope: " + oneLine(nonEmpty(sc.Reason, "capability not declared"))}
 			default:
 				// Counts are disjoint, as Ant's formatter writes them
 				// (tests = passed + failures + errors + skipped), while

@@ -23,13 +23,19 @@ func TestJUnitParsesBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go-junit cannot parse junit.xml: %v", err)
 	}
-	if len(suites) != 3 {
-		t.Fatalf("got %d suites, want one per feature (3)", len(suites))
+	if len(suites) != 4 {
+		t.Fatalf("got %d suites, want one per feature (4)", len(suites))
 	}
 	got := map[string]junit.Test{}
 	for _, s := range suites {
 		if s.Properties["target.baseUrl"] != "http://127.0.0.1:8080/scim/v2" {
 			t.Errorf("suite %s properties %v lack the target", s.Name, s.Properties)
+		}
+		if v := s.Properties["scimconform.verdict"]; v != "fail (1 required failed); also error (1 errored: the run proves nothing about them)" {
+			t.Errorf("suite %s verdict property %q", s.Name, v)
+		}
+		if v := s.Properties["scope.sso"]; v != "not in scope: SSO not tested: no --saml-acs given" {
+			t.Errorf("suite %s scope.sso property %q", s.Name, v)
 		}
 		for _, tc := range s.Tests {
 			if tc.Classname != s.Name {
@@ -40,7 +46,7 @@ func TestJUnitParsesBack(t *testing.T) {
 	}
 	want := map[string]junit.Status{
 		"USR-001": junit.StatusPassed, "USR-002": junit.StatusFailed, "USR-003": junit.StatusPassed,
-		"GRP-001": junit.StatusSkipped, "AUTH-001": junit.StatusFailed,
+		"GRP-001": junit.StatusSkipped, "AUTH-001": junit.StatusFailed, "SSO-001": junit.StatusSkipped,
 	}
 	for id, st := range want {
 		tc, ok := got[id]
@@ -71,6 +77,9 @@ func TestJUnitParsesBack(t *testing.T) {
 	}
 	if ee, _ := got["AUTH-001"].Error.(junit.Error); ee.Type != "error" {
 		t.Errorf("harness error not typed error: %+v", got["AUTH-001"].Error)
+	}
+	if m := got["SSO-001"].Message; m != "not in scope: SSO not tested: no --saml-acs given" {
+		t.Errorf("not-in-scope message %q", m)
 	}
 	if m := got["GRP-001"].Message; !strings.Contains(m, "does not support groups") {
 		t.Errorf("skip message %q lacks the reason", m)

@@ -11,10 +11,11 @@ import (
 const mdMaxRows = 100
 
 // WriteMarkdown writes a compact Markdown summary of r for
-// $GITHUB_STEP_SUMMARY and pull-request comments: a verdict line, the
-// target, a counts table, per-area and per-tier tables, a table of failing
+// $GITHUB_STEP_SUMMARY and pull-request comments: a verdict line
+// (Totals.VerdictText), the target, the scope (one line per capability,
+// in scope or not, with the flag that declares it), a counts table, per-area and per-tier tables, a table of failing
 // scenarios with their one-line reasons, and the skipped scenarios with
-// reasons in a collapsed block. Text from the run is escaped so that it
+// reasons and the not-in-scope scenarios in collapsed blocks. Text from the run is escaped so that it
 // cannot break the tables or inject markup.
 func WriteMarkdown(w io.Writer, r *Run) error {
 	if r == nil {
@@ -22,12 +23,8 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	}
 	t := r.totals()
 	var b strings.Builder
-	verdict := "✅ all required scenarios passed"
-	if t.RequiredFailed > 0 {
-		verdict = fmt.Sprintf("❌ %d required scenario(s) failing", t.RequiredFailed)
-	} else if t.Failed+t.Errored > 0 {
-		verdict = "⚠️ required scenarios passed; optional scenarios failing"
-	}
+	icon := map[Verdict]string{VerdictPass: "✅", VerdictFail: "❌", VerdictError: "💥"}[t.Verdict()]
+	verdict := icon + " " + t.VerdictText()
 	fmt.Fprintf(&b, "## %s conformance: %s\n\n", mdText(nonEmpty(r.Tool.Name, "scimconform")), verdict)
 	fmt.Fprintf(&b, "Target `%s` · auth `%s` · profile `%s`", mdCode(r.Target.BaseURL), mdCode(r.Target.AuthMode), mdCode(r.Target.Profile))
 	if r.Target.Image != "" {
@@ -38,8 +35,19 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
-	b.WriteString("| Scenarios | ✅ Passed | ❌ Failed | 💥 Error | ⏭️ Skipped | Required failing |\n|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d |\n\n", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.RequiredFailed)
+	if len(r.Scope) > 0 {
+		b.WriteString("**Scope**\n\n")
+		for _, c := range r.Scope {
+			state := "✔️ in scope"
+			if !c.Declared {
+				state = "➖ not in scope"
+			}
+			fmt.Fprintf(&b, "- %s: %s (`%s`)\n", state, mdText(capabilityNote(c)), mdCode(c.Flag))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| Scenarios | ✅ Passed | ❌ Failed | 💥 Error | ⏭️ Skipped | ➖ Not in scope | Required failing | Required error | Required skipped |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n\n", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.NotInScope, t.RequiredFailed, t.RequiredErrored, t.RequiredSkipped)
 
 	for _, g := range []struct {
 		title string
@@ -48,17 +56,19 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		if len(g.rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | Passed | Failed | Error | Skipped |\n|---|---:|---:|---:|---:|\n", g.title)
+		fmt.Fprintf(&b, "| %s | Passed | Failed | Error | Skipped | Not in scope |\n|---|---:|---:|---:|---:|---:|\n", g.title)
 		for _, c := range g.rows {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", mdText(c.Name), c.Pass, c.Fail, c.Error, c.Skip)
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", mdText(c.Name), c.Pass, c.Fail, c.Error, c.Skip, c.NotInScope)
 		}
 		b.WriteString("\n")
 	}
 
-	var failing, skipped []scenarioRef
+	var failing, skipped, outOfScope []scenarioRef
 	for _, ref := range r.ordered() {
 		switch ref.Scenario.Status {
 		case StatusPass:
+		case StatusNotInScope:
+			outOfScope = append(outOfScope, ref)
 		case StatusSkip:
 			skipped = append(skipped, ref)
 		default:
@@ -89,6 +99,18 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
+	if len(outOfScope) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%d scenario(s) not in scope</summary>\n\n| ID | Scenario | Why |\n|---|---|---|\n", len(outOfScope))
+		for i, ref := range outOfScope {
+			if i == mdMaxRows {
+				fmt.Fprintf(&b, "\n… and %d more\n", len(outOfScope)-mdMaxRows)
+				break
+			}
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(truncate(oneLine(sc.Reason), 200)))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
 	b.WriteString("Full evidence: `report.html` (open from disk), `results.json`, `junit.xml`, `transcript.har`.\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write summary.md: %w", err)
@@ -106,6 +128,8 @@ func mdStatus(s Status) string {
 		return "⏭️ skip"
 	case StatusPass:
 		return "✅ pass"
+	case StatusNotInScope:
+		return "➖ not in scope"
 	}
 	return "💥 " + mdText(string(s))
 }

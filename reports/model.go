@@ -4,8 +4,8 @@
 //
 // It sits at the end of the data flow: the suite in steps/ fills a Run, and
 // writers here turn it into files. It knows nothing of steps, mockidp or
-// reference, and it never sees a secret in clear: callers redact exchanges
-// at capture, and Run.Redact is a second line of defence before writing.
+// reference. Checks see the real bytes; Run.Redact removes the secrets once,
+// before the run is written (see its contract for what is never touched).
 package reports
 
 import (
@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // Status is the outcome of a scenario or step.
 type Status string

@@ -15,8 +15,8 @@ import (
 // a written file, redaction failed.
 const (
 	secretToken    = "tok-SECRET-9f3a7c21e5"
-	secretBasicPW  = "pw-BASIC-77x1q"
-	secretUserPW   = "Us3r-Pa55-w0rd!"
+	secretBasicPW  = "pw-BASIC-77x1q-long"
+	secretUserPW   = "Us3r-Pa55-w0rd!-long"
 	secretClientID = "okta-client-zz9"
 )
 
@@ -159,8 +159,8 @@ func TestRedactStructuralRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := redactBody(tt.in); got != tt.want {
-				t.Errorf("redactBody(%s)\n got %s\nwant %s", tt.in, got, tt.want)
+			if got := newRedactor(nil).body(tt.in); got != tt.want {
+				t.Errorf("body(%s)\n got %s\nwant %s", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -171,7 +171,7 @@ func TestRedactStructuralRules(t *testing.T) {
 		"Set-Cookie":          {"sid=xyz; Path=/; Secure"},
 		"Content-Type":        {"application/scim+json"},
 	}
-	maskHeaders(h)
+	newRedactor(nil).headers(h)
 	want := http.Header{
 		"Authorization":       {"Bearer [REDACTED]", "SSWS [REDACTED]", "[REDACTED]"},
 		"Proxy-Authorization": {"Basic [REDACTED]"},
@@ -184,8 +184,8 @@ func TestRedactStructuralRules(t *testing.T) {
 			t.Errorf("header %s = %q, want %q", k, h[k], v)
 		}
 	}
-	if got := redactURL("https://u:p@h/x?token=t&filter=a&access_token=z"); got != "https://u:%5BREDACTED%5D@h/x?access_token=%5BREDACTED%5D&filter=a&token=%5BREDACTED%5D" {
-		t.Errorf("redactURL = %s", got)
+	if got := newRedactor(nil).url("https://u:p@h/x?token=t&filter=a&access_token=z"); got != "https://u:%5BREDACTED%5D@h/x?access_token=%5BREDACTED%5D&filter=a&token=%5BREDACTED%5D" {
+		t.Errorf("url = %s", got)
 	}
 	// Redact is idempotent.
 	r1 := leakyRun()
@@ -212,10 +212,10 @@ func TestRedactStructuralRules(t *testing.T) {
 }
 
 func TestBase64CoreFindsSecretAtAnyOffset(t *testing.T) {
-	forms := formsReplacer(secretForms([]string{secretBasicPW}))
+	x := newRedactor([]string{secretBasicPW})
 	for _, prefix := range []string{"", "u:", "us:", "use:", "client-id:"} {
 		enc := base64.StdEncoding.EncodeToString([]byte(prefix + secretBasicPW + "!tail"))
-		if redactString(enc, forms) == enc {
+		if x.text(enc) == enc {
 			t.Errorf("base64 of %q is not redacted", prefix+secretBasicPW)
 		}
 	}

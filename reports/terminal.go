@@ -7,9 +7,11 @@ import (
 )
 
 // WriteTerminalSummary prints the end-of-run summary for a terminal: the
-// counts, each failing or errored scenario's ID with a one-line reason
-// (expected vs actual where the check compared values), and the path of
-// report.html when htmlPath is not empty. Write errors are ignored: the
+// counts, a line per capability not in scope, each failing or errored
+// scenario (and each skipped required one) with a one-line reason (expected
+// vs actual where the check compared values), the verdict line
+// (Totals.VerdictText) and the path of report.html when htmlPath is not
+// empty. Write errors are ignored: the
 // summary is a courtesy, the files are the evidence.
 func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	if r == nil {
@@ -17,14 +19,17 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	}
 	t := r.totals()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d scenarios: %d passed, %d failed, %d errored, %d skipped", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped)
+	fmt.Fprintf(&b, "%d scenarios: %d passed, %d failed, %d errored, %d skipped, %d not in scope", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.NotInScope)
 	if d := runDuration(r); d > 0 {
 		fmt.Fprintf(&b, " in %s", d.Round(1e7))
 	}
 	b.WriteString("\n")
+	for _, n := range r.ScopeNotes() {
+		fmt.Fprintf(&b, "Not in scope: %s\n", n)
+	}
 	var failing []scenarioRef
 	for _, ref := range r.ordered() {
-		if s := ref.Scenario.Status; s != StatusPass && s != StatusSkip {
+		if notPassing(ref.Scenario) {
 			failing = append(failing, ref)
 		}
 	}
@@ -47,18 +52,24 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 		}
 	}
 	b.WriteString("\n")
-	switch {
-	case t.RequiredFailed > 0:
-		fmt.Fprintf(&b, "FAIL: %d required scenario(s) not passing.\n", t.RequiredFailed)
-	case t.Failed+t.Errored > 0:
-		b.WriteString("PASS: every required scenario passed (optional scenarios failing).\n")
-	default:
-		b.WriteString("PASS: every selected scenario passed or was skipped.\n")
-	}
+	fmt.Fprintf(&b, "Verdict: %s\n", t.VerdictText())
 	if htmlPath != "" {
 		fmt.Fprintf(&b, "Report: %s\n", htmlPath)
 	}
 	_, _ = io.WriteString(w, b.String())
+}
+
+// notPassing reports whether sc is one a reader must act on: it failed or
+// errored, or it is required and was skipped (so the run proves nothing
+// about it).
+func notPassing(sc *Scenario) bool {
+	switch sc.Status {
+	case StatusPass, StatusNotInScope:
+		return false
+	case StatusSkip:
+		return sc.isRequired()
+	}
+	return true
 }
 
 // offendingExchange returns the last exchange of the first step of sc that
