@@ -23,8 +23,33 @@ const (
 	FormatHAR      Format = "har"      // transcript.har
 )
 
+// formatSpec is one row of the format registry: everything the package
+// knows about a format, in one place.
+type formatSpec struct {
+	format Format
+	file   string
+	write  func(io.Writer, *Run) error
+	field  func(*Files) *string
+}
+
+// formatTable is the format registry, in the order WriteAll writes them.
+var formatTable = []formatSpec{
+	{FormatJSON, FileJSON, WriteJSON, func(f *Files) *string { return &f.JSON }},
+	{FormatJUnit, FileJUnit, WriteJUnit, func(f *Files) *string { return &f.JUnit }},
+	{FormatCucumber, FileCucumber, WriteCucumber, func(f *Files) *string { return &f.Cucumber }},
+	{FormatHTML, FileHTML, WriteHTML, func(f *Files) *string { return &f.HTML }},
+	{FormatMarkdown, FileMarkdown, WriteMarkdown, func(f *Files) *string { return &f.Markdown }},
+	{FormatHAR, FileHAR, WriteHAR, func(f *Files) *string { return &f.HAR }},
+}
+
 // AllFormats lists every format in the order WriteAll writes them.
-var AllFormats = []Format{FormatJSON, FormatJUnit, FormatCucumber, FormatHTML, FormatMarkdown, FormatHAR}
+var AllFormats = func() []Format {
+	out := make([]Format, len(formatTable))
+	for i, s := range formatTable {
+		out[i] = s.format
+	}
+	return out
+}()
 
 // File names written into the output directory.
 const (
@@ -51,12 +76,21 @@ type Files struct {
 // Paths returns the non-empty file paths in f, in AllFormats order.
 func (f Files) Paths() []string {
 	var out []string
-	for _, p := range []string{f.JSON, f.JUnit, f.Cucumber, f.HTML, f.Markdown, f.HAR} {
-		if p != "" {
+	for _, s := range formatTable {
+		if p := *s.field(&f); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+func specOf(f Format) (formatSpec, bool) {
+	for _, s := range formatTable {
+		if s.format == f {
+			return s, true
+		}
+	}
+	return formatSpec{}, false
 }
 
 // ParseFormats parses a --format value: "all", or a comma-separated list
@@ -77,8 +111,12 @@ func ParseFormats(s string) ([]Format, error) {
 		if name == "" {
 			continue
 		}
-		if _, ok := formatFile(name); !ok {
-			return nil, fmt.Errorf("unknown report format %q (want all or a comma-separated list of json, junit, cucumber, html, md, har)", part)
+		if _, ok := specOf(name); !ok {
+			var valid []string
+			for _, s := range formatTable {
+				valid = append(valid, string(s.format))
+			}
+			return nil, fmt.Errorf("unknown report format %q (want all or a comma-separated list of %s)", part, strings.Join(valid, ", "))
 		}
 		if !seen[name] {
 			seen[name] = true
@@ -89,42 +127,6 @@ func ParseFormats(s string) ([]Format, error) {
 		return nil, fmt.Errorf("no report format in %q", s)
 	}
 	return out, nil
-}
-
-func formatFile(f Format) (string, bool) {
-	switch f {
-	case FormatJSON:
-		return FileJSON, true
-	case FormatJUnit:
-		return FileJUnit, true
-	case FormatCucumber:
-		return FileCucumber, true
-	case FormatHTML:
-		return FileHTML, true
-	case FormatMarkdown:
-		return FileMarkdown, true
-	case FormatHAR:
-		return FileHAR, true
-	}
-	return "", false
-}
-
-func writerFor(f Format) func(io.Writer, *Run) error {
-	switch f {
-	case FormatJSON:
-		return WriteJSON
-	case FormatJUnit:
-		return WriteJUnit
-	case FormatCucumber:
-		return WriteCucumber
-	case FormatHTML:
-		return WriteHTML
-	case FormatMarkdown:
-		return WriteMarkdown
-	case FormatHAR:
-		return WriteHAR
-	}
-	return nil
 }
 
 // WriteAll creates dir (and its parents) and writes every format into it:
@@ -141,7 +143,8 @@ func WriteAll(dir string, r *Run) (Files, error) {
 // failure, each wrapped with its file path, and Files names only the files
 // written completely. Each file is written to a temporary name and renamed,
 // so a reader never sees half a report. A panic in a writer is returned as
-// an error.
+// an error. Files of other formats already in dir are left alone; see
+// ReplaceReports for an output directory that must hold one run only.
 func WriteFormats(dir string, r *Run, formats ...Format) (Files, error) {
 	files := Files{Dir: dir}
 	if r == nil {
@@ -152,30 +155,17 @@ func WriteFormats(dir string, r *Run, formats ...Format) (Files, error) {
 	}
 	var errs []error
 	for _, f := range formats {
-		name, ok := formatFile(f)
+		spec, ok := specOf(f)
 		if !ok {
 			errs = append(errs, fmt.Errorf("write reports: unknown format %q", f))
 			continue
 		}
-		path := filepath.Join(dir, name)
-		if err := writeFile(path, r, writerFor(f)); err != nil {
+		path := filepath.Join(dir, spec.file)
+		if err := writeFile(path, r, spec.write); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		switch f {
-		case FormatJSON:
-			files.JSON = path
-		case FormatJUnit:
-			files.JUnit = path
-		case FormatCucumber:
-			files.Cucumber = path
-		case FormatHTML:
-			files.HTML = path
-		case FormatMarkdown:
-			files.Markdown = path
-		case FormatHAR:
-			files.HAR = path
-		}
+		*spec.field(&files) = path
 	}
 	return files, errors.Join(errs...)
 }
