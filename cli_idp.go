@@ -17,10 +17,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scimconform/scimconform/internal/config"
 	"github.com/scimconform/scimconform/mockidp/samlidp"
 )
-
-func init() { registerCommand(newIdPCmd) }
 
 // idpOptions are the flags of `scimconform idp`.
 type idpOptions struct {
@@ -49,7 +48,7 @@ never printed. Stop with Ctrl-C (SIGINT) or SIGTERM.`,
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8090", "address to listen on")
 	f.StringVar(&o.publicURL, "public-url", "", "base URL browsers and the app reach the IdP at (default http://<addr>)")
-	f.StringVar(&o.entityID, "entity-id", "", "IdP entity ID (default: a generated Okta-shaped http://www.okta.com/exk…)")
+	f.StringVar(&o.entityID, "entity-id", config.DefaultIdPEntityID, "IdP entity ID; the default is also run's --saml-idp-entity-id default, so an app set up from this metadata trusts run's assertions")
 	f.StringVar(&o.spACS, "sp-acs", "", "the app's assertion consumer service URL (where responses are posted)")
 	f.StringVar(&o.spEntityID, "sp-entity-id", "", "the app's SP entity ID (the audience)")
 	f.StringVar(&o.keyFile, "key", "", "PEM file with the RSA signing key (PKCS#1 or PKCS#8); with --cert")

@@ -149,3 +149,50 @@ func TestIdPCommandUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestIdPAndRunShareDefaultEntityID: `scimconform idp` started without
+// --entity-id publishes the entity ID that `run --saml-*` puts in its
+// assertions by default, so an SP set up from the idp command's metadata
+// does not refuse every assertion for an issuer mismatch.
+func TestIdPAndRunShareDefaultEntityID(t *testing.T) {
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	env := &cliEnv{stdout: out, stderr: errOut, stdin: strings.NewReader(""), getenv: func(string) string { return "" }}
+	root := newRootCmd(env)
+	root.SetArgs([]string{"idp", "--addr", "127.0.0.1:0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	re := regexp.MustCompile(`metadata URL:\s+(\S+)`)
+	var mdURL string
+	for deadline := time.Now().Add(10 * time.Second); mdURL == ""; {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			mdURL = m[1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no metadata URL printed: %q %q", out.String(), errOut.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := http.Get(mdURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	cancel()
+	<-done
+
+	runFlag := newRunCmd(env).Flags().Lookup("saml-idp-entity-id")
+	if runFlag == nil {
+		t.Fatal("run has no --saml-idp-entity-id")
+	}
+	want := `entityID="` + runFlag.DefValue + `"`
+	if !strings.Contains(string(md), want) {
+		t.Fatalf("idp metadata does not carry run's default IdP entity ID %s:\n%s", want, md)
+	}
+	if !strings.Contains(out.String(), "entity ID:     "+runFlag.DefValue) {
+		t.Errorf("idp does not print the entity ID %s:\n%s", runFlag.DefValue, out.String())
+	}
+}

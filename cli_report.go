@@ -11,8 +11,6 @@ import (
 	"github.com/scimconform/scimconform/reports"
 )
 
-func init() { registerCommand(newReportCmd) }
-
 // reportOptions are the flags of `scimconform report`.
 type reportOptions struct {
 	from, out, formats string

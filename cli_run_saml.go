@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/scimconform/scimconform/internal/config"
 	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/steps"
 )
 
 // ssoConfig builds the SSO scenarios' configuration from the --saml-*
-// options: nil when no ACS URL is given (the SSO scenarios then skip).
+// options: nil when no ACS URL is given (the SSO scenarios are then not in
+// scope).
 // The mock IdP signs with the key and certificate the vendor's SP trusts,
 // loaded from files so that the trust survives between runs.
-func (o *runOptions) ssoConfig(hc *http.Client) (*steps.SSOConfig, error) {
+func ssoConfig(o *config.Run, hc *http.Client) (*steps.SSOConfig, error) {
 	if o.SAMLACS == "" && o.SAMLAudience == "" {
 		return nil, nil
 	}

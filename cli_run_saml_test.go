@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scimconform/scimconform/internal/config"
 	"github.com/scimconform/scimconform/internal/selftarget"
 	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reports"
@@ -34,7 +35,8 @@ func TestRunSSOAgainstAnotherSP(t *testing.T) {
 	keyFile, certFile := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
 	writePEM(t, keyFile, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key))
 	writePEM(t, certFile, "CERTIFICATE", cert.Raw)
-	const entityID = "http://www.okta.com/exkscimconform"
+	// The entity ID both `idp` and `run` use when none is given.
+	const entityID = config.DefaultIdPEntityID
 	idp, err := samlidp.NewIdP(samlidp.IdPConfig{EntityID: entityID, Key: key, Cert: cert, SSOURL: "http://127.0.0.1/mock-okta/sso"})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,6 @@ import (
 	"github.com/scimconform/scimconform/reference"
 )
 
-func init() { registerCommand(newServeCmd) }
-
 // shutdownGrace is how long serve waits for in-flight requests on SIGINT/SIGTERM.
 const shutdownGrace = 15 * time.Second
 

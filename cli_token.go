@@ -10,8 +10,6 @@ import (
 	"github.com/scimconform/scimconform/reference"
 )
 
-func init() { registerCommand(newTokenCmd) }
-
 // openTokens opens the reference server's database for token management.
 func openTokens(db string) (*reference.Server, error) {
 	if db == "" || db == ":memory:" {

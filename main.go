@@ -4,8 +4,11 @@
 // file become a validated configuration; the suite in steps/ drives the mock
 // Okta client in mockidp/ against a target (a URL, a Docker image, or the
 // in-process reference server in reference/); reports/ writes the evidence.
-// Exit codes live only here: 0 every selected required scenario passed,
-// 1 a conformance failure, 2 a usage, configuration or harness error.
+// Exit codes live only here and follow reports.Totals.Verdict: 0 pass
+// (every in-scope required scenario passed, nothing errored), 1 fail (a
+// required scenario failed; also when others errored), 2 error (a usage,
+// configuration or harness error, a failed pre-flight, an errored scenario,
+// an in-scope required scenario skipped).
 package main
 
 import (
@@ -17,11 +20,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes of the scimconform binary.
+// Exit codes of the scimconform binary. Usage and harness errors share 2:
+// either way the run proves nothing about the target.
 const (
 	exitOK          = 0
 	exitConformance = 1
 	exitUsage       = 2
+	exitHarness     = 2
 )
 
 // version is the tool version written into reports; set with -ldflags "-X main.version=...".
@@ -47,13 +52,17 @@ func (e *exitError) Unwrap() error { return e.err }
 // when the subcommand has already printed what the user needs to know.
 func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
 
-// commandFactory builds one subcommand. Each cli_*.go file registers its
-// factories in an init function, so subcommands live in their own files.
-type commandFactory func(env *cliEnv) *cobra.Command
-
-var commandFactories []commandFactory
-
-func registerCommand(f commandFactory) { commandFactories = append(commandFactories, f) }
+// commands are the subcommands, in --help order. Each is built by a
+// function in its own cli_*.go file.
+var commands = []func(env *cliEnv) *cobra.Command{
+	newRunCmd,
+	newDemoCmd,
+	newListCmd,
+	newReportCmd,
+	newServeCmd,
+	newTokenCmd,
+	newIdPCmd,
+}
 
 // cliEnv is what subcommands may use from the process: streams and the
 // environment lookup, replaceable in tests.
@@ -75,7 +84,7 @@ func newRootCmd(env *cliEnv) *cobra.Command {
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
 	root.SetIn(env.stdin)
-	for _, f := range commandFactories {
+	for _, f := range commands {
 		root.AddCommand(f(env))
 	}
 	return root

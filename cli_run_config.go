@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/scimconform/scimconform/internal/config"
+	"github.com/scimconform/scimconform/mockidp/okta"
+	"github.com/scimconform/scimconform/steps"
+)
+
+// suiteConfig turns a resolved configuration and its secrets into the
+// suite's configuration, validated.
+func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
+	cfg := steps.Config{
+		BaseURL:      c.URL,
+		Profile:      okta.Profile(c.Profile),
+		PlusForSpace: c.PlusEncoding,
+		Timeout:      c.Timeout,
+		Concurrency:  c.Concurrency,
+		Cleanup:      c.Cleanup,
+		ToolVersion:  version,
+		Selection: steps.Selection{
+			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(),
+		},
+		RevokedToken: sec.RevokedToken,
+	}
+	cfg.Credentials.Mode = okta.AuthMode(c.Auth)
+	if cfg.Credentials.Mode == okta.AuthBasic {
+		cfg.Credentials.Username = c.BasicUser
+		cfg.Credentials.Password = sec.BasicPassword
+	} else {
+		cfg.Credentials.Token = sec.Token
+	}
+	hc, err := httpClient(c.Insecure, c.CAFile)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.HTTPClient = hc
+	cfg.Retry = okta.RetryPolicy{Sleep: cappedSleep(c.MaxRetryWait)}
+	if cfg.SSO, err = ssoConfig(c, hc); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// cappedSleep sleeps like Okta after a 429 but never longer than max per
+// wait (0: no cap), so a run against a rate-limited server finishes in
+// minutes instead of Okta's hours; it returns early when ctx ends.
+func cappedSleep(max time.Duration) func(ctx context.Context, d time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		if max > 0 && d > max {
+			d = max
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		}
+	}
+}
+
+// httpClient builds the client carrying TLS settings; nil when defaults do.
+func httpClient(insecure bool, caFile string) (*http.Client, error) {
+	if !insecure && caFile == "" {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // explicit user opt-in for test servers
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-file %s: no PEM certificate found", caFile)
+		}
+		tc.RootCAs = pool
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tc
+	return &http.Client{Transport: tr}, nil
+}
