@@ -3,7 +3,7 @@
 #
 # There may be no image registry, so nothing is pulled and there is no
 # `FROM golang` build stage: the Makefile builds a static binary on the host
-#   CGO_ENABLED=0 GOOS=linux go build -trimpath -o bin/scimconform-linux .
+#   CGO_ENABLED=0 GOOS=linux go build -tags nomsgpack -trimpath -ldflags "-s -w" -o bin/scimconform-linux .
 # and this file only copies it into an empty image (.dockerignore keeps the
 # build context to that one file).
 #

@@ -3,16 +3,21 @@ GO       ?= go
 BIN      ?= bin/scimconform
 IMAGE    ?= scimconform-reference:dev
 PKGS     := ./...
+# nomsgpack drops gin's msgpack binding (github.com/ugorji/go/codec), which
+# nothing here uses: the binary shrinks from 49 MB to 40 MB. Plain `go build`
+# and `go run . demo` still work without it, only bigger.
+TAGS     ?= nomsgpack
+GOTAGS   := -tags '$(TAGS)'
 
 .PHONY: all build test vet fuzz bench demo image clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build $(GOTAGS) -o $(BIN) .
 
 vet:
-	$(GO) vet $(PKGS)
+	$(GO) vet $(GOTAGS) $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 # test: vet + the race-enabled test suite (fuzz seed corpora run as tests;
@@ -21,8 +26,8 @@ vet:
 # The self-test's fault matrix (one suite run per injected fault) runs in a
 # second, race-free pass: under -race it alone would take minutes.
 test: vet
-	$(GO) test -race -timeout 15m $(PKGS)
-	$(GO) test -count=1 -timeout 10m -run 'TestEveryFaultBreaksExactlyItsScenarios|TestEveryRequiredScenarioHasAFault' ./steps/
+	$(GO) test $(GOTAGS) -race -timeout 15m $(PKGS)
+	$(GO) test $(GOTAGS) -count=1 -timeout 10m -run 'TestEveryFaultBreaksExactlyItsScenarios|TestEveryRequiredScenarioHasAFault' ./steps/
 
 # fuzz: a short coverage-guided run of each fuzz target.
 fuzz:
@@ -36,12 +41,12 @@ bench:
 # image: our reference server as a FROM scratch image (static binary built on
 # the host: there may be no registry to pull a Go image from).
 image:
-	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags "-s -w" -o bin/scimconform-linux .
+	CGO_ENABLED=0 GOOS=linux $(GO) build $(GOTAGS) -trimpath -ldflags "-s -w" -o bin/scimconform-linux .
 	docker build -t $(IMAGE) .
 
 # demo: the full suite against the built-in reference server; report in ./scimconform-report.
 demo:
-	$(GO) run . demo --out scimconform-report
+	$(GO) run $(GOTAGS) . demo --out scimconform-report
 
 clean:
 	rm -rf bin scimconform-report

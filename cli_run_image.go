@@ -91,8 +91,8 @@ func runAgainstImage(ctx context.Context, env *cliEnv, o *imageOptions, cfg step
 	}
 	err = runSuiteWith(ctx, env, cfg, out, formats, attach)
 	var ee *exitError
-	if errors.As(err, &ee) && ee.code == exitUsage && ctx.Err() == nil {
-		// No report was written (e.g. pre-flight failed): show why the
+	if errors.As(err, &ee) && ee.code == exitHarness && ee.err != nil && ctx.Err() == nil {
+		// The suite did not run (e.g. pre-flight failed): show why the
 		// container refused, from its own log.
 		lctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
