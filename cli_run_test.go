@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -516,4 +517,55 @@ func TestRunErrorsExitTwo(t *testing.T) {
 	if code != exitHarness || verdict != "error" {
 		t.Fatalf("exit %d, verdict %q; want 2 and error\n%s\n%s", code, verdict, so.String(), se.String())
 	}
+}
+
+// TestRunEndsWithoutStaleReport: after a green run, a run that ends early
+// (interrupted before pre-flight, or with nothing selected) leaves no
+// earlier verdict in --out.
+func TestRunEndsWithoutStaleReport(t *testing.T) {
+	base := referenceURL(t)
+	env := func(so, se *bytes.Buffer) *cliEnv {
+		return &cliEnv{stdout: so, stderr: se, stdin: strings.NewReader(""), getenv: func(k string) string {
+			if k == "SCIMCONFORM_TOKEN" {
+				return cliTestToken
+			}
+			return ""
+		}}
+	}
+	green := func(t *testing.T) string {
+		out := t.TempDir()
+		var so, se bytes.Buffer
+		if code := runCLI(env(&so, &se), []string{"run", "--url", base, "--tags", "@USR-001", "--out", out}); code != 0 {
+			t.Fatalf("green run: exit %d\n%s\n%s", code, so.String(), se.String())
+		}
+		return out
+	}
+	t.Run("interrupted", func(t *testing.T) {
+		out := green(t)
+		var so, se bytes.Buffer
+		root := newRootCmd(env(&so, &se))
+		root.SetArgs([]string{"run", "--url", base, "--tags", "@USR-001", "--out", out})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := root.ExecuteContext(ctx)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != exitHarness || !strings.Contains(err.Error(), "interrupted") {
+			t.Fatalf("err %v, want an interrupted exit 2", err)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("--out still holds %v after an interrupted run", entries)
+		}
+	})
+	t.Run("nothing selected", func(t *testing.T) {
+		out := green(t)
+		var so, se bytes.Buffer
+		code := runCLI(env(&so, &se), []string{"run", "--url", base, "--tags", "@NOPE-999", "--out", out})
+		if code != exitHarness {
+			t.Fatalf("exit %d, want 2\n%s\n%s", code, so.String(), se.String())
+		}
+		run, verdict, _ := readResults(t, out)
+		if verdict != "error" || run.Features[0].Scenarios[0].ID != "SUITE" || !strings.Contains(run.Features[0].Scenarios[0].Reason, "no scenario matches") {
+			t.Errorf("results.json: verdict %q, %+v", verdict, run.Features)
+		}
+	})
 }
