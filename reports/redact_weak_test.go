@@ -145,8 +145,6 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.Features.Scenarios.Steps.Exchanges.URL":  true, "Run.Features.Scenarios.Steps.Exchanges.Error": true,
 		"Run.Features.Scenarios.Steps.Exchanges.RequestBody": true, "Run.Features.Scenarios.Steps.Exchanges.ResponseBody": true,
 		"Run.Features.Scenarios.Steps.Exchanges.RequestHeaders": true, "Run.Features.Scenarios.Steps.Exchanges.ResponseHeaders": true,
-		// Not text: the method is the harness's own.
-		"Run.Features.Scenarios.Steps.Exchanges.Method": true,
 	}
 	harness := map[string]bool{
 		"Run.SchemaVersion": true, "Run.Tool.Name": true, "Run.Tool.Version": true, "Run.CatalogVersion": true,
@@ -157,6 +155,8 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.Features.Scenarios.Areas": true, "Run.Features.Scenarios.Tags": true, "Run.Features.Scenarios.SpecRefs": true,
 		"Run.Features.Scenarios.Status": true, "Run.Features.Scenarios.Steps.Keyword": true,
 		"Run.Features.Scenarios.Steps.Text": true, "Run.Features.Scenarios.Steps.Status": true,
+		// The method is the one the harness sent.
+		"Run.Features.Scenarios.Steps.Exchanges.Method": true,
 	}
 	var walk func(path string, ty reflect.Type)
 	walk = func(path string, ty reflect.Type) {
