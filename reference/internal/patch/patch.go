@@ -46,16 +46,9 @@ func errf(scimType, format string, args ...any) *Error {
 	return &Error{ScimType: scimType, Detail: fmt.Sprintf(format, args...)}
 }
 
-// Options change how operations are applied.
-type Options struct {
-	// KeepPassword stores a password value instead of discarding it (the
-	// echo-password fault); by default password is accepted and dropped.
-	KeepPassword bool
-	// AppendOnReplace makes a replace of a multi-valued attribute append
-	// the new values without removing or de-duplicating (the
-	// group-replace-appends fault).
-	AppendOnReplace bool
-}
+// Options change how operations are applied; there are none yet, the
+// type keeps Apply's signature stable.
+type Options struct{}
 
 // Apply applies ops in order to doc, which holds the resource's attributes
 // under canonical names plus "id" (used to accept an equal id in a
@@ -195,7 +188,7 @@ func (a applier) applyPath(kind string, p parser.Path, value any, pathless bool)
 		}
 		return errf("mutability", "%s is readOnly", at.Name)
 	}
-	if at.WriteOnly() && !a.opts.KeepPassword {
+	if at.WriteOnly() {
 		return nil // password is accepted and dropped (okta-wire §4.2)
 	}
 	container := a.doc
@@ -294,11 +287,11 @@ func (a applier) applyPath(kind string, p parser.Path, value any, pathless bool)
 		switch {
 		case at.MultiValued:
 			list, _ := container[name].([]any)
-			if kind == "replace" && !a.opts.AppendOnReplace {
+			if kind == "replace" {
 				list = nil
 			}
 			for _, el := range cv.([]any) {
-				if a.opts.AppendOnReplace || !containsValue(list, el) {
+				if !containsValue(list, el) {
 					list = append(list, el)
 				}
 			}
@@ -332,7 +325,7 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 	list, _ := container[at.Name].([]any)
 	var matched []int
 	for i, el := range list {
-		if m, ok := el.(map[string]any); ok && filter.MatchElement(p.ValueExpression, m, at, filter.Options{}) {
+		if m, ok := el.(map[string]any); ok && filter.MatchElement(p.ValueExpression, m, at) {
 			matched = append(matched, i)
 		}
 	}
