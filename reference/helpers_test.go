@@ -197,4 +197,3 @@ func memberIDs(body map[string]any) []string {
 	}
 	return out
 }
-
