@@ -42,7 +42,10 @@ func init() {
 				c.body.WriteString("Unauthorized")
 			}
 		}),
-		"hang-on-wrong-token": answer(func(r *http.Request) bool { _, _, ok := route(r); return ok },
+		"hang-on-wrong-token": answer(func(r *http.Request) bool {
+			_, _, ok := route(r)
+			return ok && strings.HasPrefix(strings.ToLower(r.Header.Get("Authorization")), "bearer ")
+		},
 			func(_ *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
 				c := capture(next, r)
 				if c.status == http.StatusUnauthorized {

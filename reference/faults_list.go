@@ -43,7 +43,7 @@ func init() {
 				}
 			}
 		}),
-		"filter-hides-inactive": rewrite(func(r *http.Request) bool { return is(r, http.MethodGet, "Users", false) }, func(_ *http.Request, c *captured) {
+		"filter-hides-inactive": rewrite(func(r *http.Request) bool { return filteredList(r) && is(r, http.MethodGet, "Users", false) }, func(_ *http.Request, c *captured) {
 			m := c.object()
 			if m == nil || c.status != http.StatusOK {
 				return

@@ -89,6 +89,9 @@ type Fault struct {
 	// Collateral are further scenarios that also fail (or error) at any
 	// step, kept as few as a realistic fault allows.
 	Collateral []string
+	// ProfileCollateral are further collateral scenarios in one profile
+	// only (the profiles send different requests for the same task).
+	ProfileCollateral map[string][]string
 	// ShortTimeout asks the self-test to run the suite with a short client
 	// timeout, for a fault that makes the target hang.
 	ShortTimeout bool
@@ -97,6 +100,11 @@ type Fault struct {
 	// written elsewhere); the self-test reports such entries as pending
 	// failures until then.
 	Pending string
+}
+
+// CollateralIn returns the collateral of the fault in profile.
+func (f Fault) CollateralIn(profile string) []string {
+	return append(append([]string(nil), f.Collateral...), f.ProfileCollateral[profile]...)
 }
 
 // Expected returns the outcome of the targets, Fail when none is declared.

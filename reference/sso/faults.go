@@ -62,12 +62,30 @@ func checksFor(set faults.Set) checks {
 
 // wrapFaults wraps the SP's handler with the faults that act on HTTP.
 func wrapFaults(set faults.Set, h http.Handler) http.Handler {
-	if set.On("sso-refuse-all") {
+	switch {
+	case set.On("sso-refuse-all"):
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			http.Error(w, "forbidden", http.StatusForbidden)
 		})
+	case set.On("sso-no-session"):
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(noCookies{w}, r)
+		})
 	}
 	return h
+}
+
+// noCookies drops the Set-Cookie headers of an answer (sso-no-session).
+type noCookies struct{ http.ResponseWriter }
+
+func (n noCookies) WriteHeader(status int) {
+	n.Header().Del("Set-Cookie")
+	n.ResponseWriter.WriteHeader(status)
+}
+
+func (n noCookies) Write(b []byte) (int, error) {
+	n.Header().Del("Set-Cookie")
+	return n.ResponseWriter.Write(b)
 }
 
 // signsItself reports whether a carries a signature whose reference names
