@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"github.com/scimconform/scimconform/reference/internal/store"
 )
@@ -184,38 +185,32 @@ func (s *Server) credential(c *gin.Context) (key, detail string) {
 	return id, ""
 }
 
-// rateLimiter is a token bucket per credential.
+// rateLimiter is a token bucket per credential (golang.org/x/time/rate).
 type rateLimiter struct {
-	rate    float64
-	burst   float64
+	rate    rate.Limit
+	burst   int
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+	buckets map[string]*rate.Limiter
 }
 
 func newRateLimiter(perSecond float64) *rateLimiter {
-	return &rateLimiter{rate: perSecond, burst: math.Max(1, perSecond), buckets: map[string]*bucket{}}
+	return &rateLimiter{rate: rate.Limit(perSecond), burst: max(1, int(perSecond)), buckets: map[string]*rate.Limiter{}}
 }
 
 // allow takes one request from key's bucket, or returns the whole seconds
 // to wait (at least 1) for Retry-After (okta-wire §2.5: integer seconds).
 func (l *rateLimiter) allow(key string, now time.Time) (int, bool) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: l.burst, last: now}
+		b = rate.NewLimiter(l.rate, l.burst)
 		l.buckets[key] = b
 	}
-	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return 0, true
+	l.mu.Unlock()
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // a refused request does not use up a token
+		return max(1, int(math.Ceil(d.Seconds()))), false
 	}
-	return max(1, int(math.Ceil((1-b.tokens)/l.rate))), false
+	return 0, true
 }
