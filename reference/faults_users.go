@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -159,6 +160,9 @@ func init() {
 		}),
 	})
 }
+
+// uuidRe matches the ids this server hands out (malformed-id-400 refuses others).
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // userWrite matches POST /Users and PUT/PATCH /Users/{id}.
 func userWrite(r *http.Request) bool { return is(r, http.MethodPost, "Users", false) || userUpdate(r) }

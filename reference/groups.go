@@ -170,10 +170,8 @@ func (s *Server) patchGroup(c *gin.Context) {
 }
 
 func (s *Server) deleteGroup(c *gin.Context) {
-	id, ok := s.checkID(c)
-	if !ok {
-		return
-	}
+	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	id := c.Param("id")
 	if err := s.store.DeleteGroup(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("group %q not found", id))

@@ -104,10 +104,8 @@ func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
 // unknown id of any shape, or the mapped store error.
 func loadResource[T any](s *Server, c *gin.Context, kind string, get func(context.Context, string) (T, error)) (T, bool) {
 	var zero T
-	id, ok := s.checkID(c)
-	if !ok {
-		return zero, false
-	}
+	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	id := c.Param("id")
 	v, err := get(c.Request.Context(), id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -231,10 +229,8 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
-	id, ok := s.checkID(c)
-	if !ok {
-		return
-	}
+	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	id := c.Param("id")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
