@@ -315,3 +315,30 @@ func TestEveryFaultBreaksExactlyItsScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentSuiteRuns backs the matrix's overlapping runs under the
+// race detector: two suite runs with different faults at once, each must
+// still produce its own verdicts.
+func TestConcurrentSuiteRuns(t *testing.T) {
+	if !raceEnabled {
+		t.Skip("the fault matrix covers overlapping runs without -race")
+	}
+	plan := featureSteps(t)
+	var wg sync.WaitGroup
+	for _, name := range []string{"create-200", "sso-skip-signature"} {
+		f, _ := faults.Lookup(name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run, err := runWithFault(t, f, okta.ProfileOIN)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			if p := checkFault(f, okta.ProfileOIN, run, plan); len(p) > 0 {
+				t.Errorf("%s: %s", name, strings.Join(p, "; "))
+			}
+		}()
+	}
+	wg.Wait()
+}
