@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"github.com/scimconform/scimconform/reference/internal/store"
 )
@@ -40,9 +41,7 @@ func (t TokenInfo) Revoked() bool { return t.RevokedAt != nil }
 // effect on the next request, also for another process using the same
 // database file (every request looks the digest up; there is no cache).
 type TokenManager struct {
-	store            store.Store
-	ignoreRevocation bool     // fault: ignore-revocation
-	cache            sync.Map // digest (string) -> token id; only with ignoreRevocation
+	store store.Store
 }
 
 func digest(secret string) []byte {
@@ -112,11 +111,6 @@ func (m *TokenManager) Revoke(ctx context.Context, id string) error {
 // returns its id. Digests are compared in constant time.
 func (m *TokenManager) Verify(ctx context.Context, secret string) (string, bool, error) {
 	h := digest(secret)
-	if m.ignoreRevocation {
-		if id, ok := m.cache.Load(string(h)); ok {
-			return id.(string), true, nil
-		}
-	}
 	t, err := m.store.TokenByHash(ctx, h)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", false, nil
@@ -127,9 +121,6 @@ func (m *TokenManager) Verify(ctx context.Context, secret string) (string, bool,
 	if subtle.ConstantTimeCompare(t.Hash, h) != 1 || t.RevokedAt != nil {
 		return "", false, nil
 	}
-	if m.ignoreRevocation {
-		m.cache.Store(string(h), t.ID)
-	}
 	return t.ID, true, nil
 }
 
@@ -137,17 +128,8 @@ func (m *TokenManager) Verify(ctx context.Context, secret string) (string, bool,
 // (okta-wire §2.2 OIN "Header") and Basic credentials; anything else is 401
 // with WWW-Authenticate. It also applies the rate limit per credential.
 func (s *Server) authenticate(c *gin.Context) {
-	if s.faults.on(faultAuthSkipPatch) && c.Request.Method == http.MethodPatch {
-		if p := c.FullPath(); p == BasePath+"/Users/:id" || p == BasePath+"/Groups/:id" {
-			c.Next()
-			return
-		}
-	}
 	key, detail := s.credential(c)
 	if key == "" {
-		if s.faults.on(faultEchoToken) {
-			detail = "invalid token: " + c.GetHeader("Authorization")
-		}
 		s.fail(c, http.StatusUnauthorized, "", detail)
 		return
 	}
@@ -166,9 +148,6 @@ func (s *Server) credential(c *gin.Context) (key, detail string) {
 	h := strings.TrimSpace(c.GetHeader("Authorization"))
 	if h == "" {
 		return "", "missing Authorization header; send Authorization: Bearer <SCIM token>"
-	}
-	if s.faults.on(faultAcceptAnyToken) {
-		return "any", ""
 	}
 	scheme, rest, hasSpace := strings.Cut(h, " ")
 	var secret string
@@ -206,38 +185,32 @@ func (s *Server) credential(c *gin.Context) (key, detail string) {
 	return id, ""
 }
 
-// rateLimiter is a token bucket per credential.
+// rateLimiter is a token bucket per credential (golang.org/x/time/rate).
 type rateLimiter struct {
-	rate    float64
-	burst   float64
+	rate    rate.Limit
+	burst   int
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+	buckets map[string]*rate.Limiter
 }
 
 func newRateLimiter(perSecond float64) *rateLimiter {
-	return &rateLimiter{rate: perSecond, burst: math.Max(1, perSecond), buckets: map[string]*bucket{}}
+	return &rateLimiter{rate: rate.Limit(perSecond), burst: max(1, int(perSecond)), buckets: map[string]*rate.Limiter{}}
 }
 
 // allow takes one request from key's bucket, or returns the whole seconds
 // to wait (at least 1) for Retry-After (okta-wire §2.5: integer seconds).
 func (l *rateLimiter) allow(key string, now time.Time) (int, bool) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: l.burst, last: now}
+		b = rate.NewLimiter(l.rate, l.burst)
 		l.buckets[key] = b
 	}
-	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return 0, true
+	l.mu.Unlock()
+	r := b.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // a refused request does not use up a token
+		return max(1, int(math.Ceil(d.Seconds()))), false
 	}
-	return max(1, int(math.Ceil((1-b.tokens)/l.rate))), false
+	return 0, true
 }

@@ -14,14 +14,6 @@ import (
 // hold no tenant data, and Okta's OIN "Import User Schema" reads them
 // (okta-wire §3). Only GET is allowed; other methods get 405 with Allow.
 
-func (s *Server) discoveryOff(c *gin.Context) bool {
-	if s.faults.on(faultNoDiscovery) {
-		s.fail(c, http.StatusNotFound, "", "no such endpoint: "+c.Request.URL.Path)
-		return true
-	}
-	return false
-}
-
 func (s *Server) spc(c *gin.Context) map[string]any {
 	return map[string]any{
 		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
@@ -43,9 +35,6 @@ func (s *Server) spc(c *gin.Context) map[string]any {
 }
 
 func (s *Server) serviceProviderConfig(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
 	s.writeJSON(c, http.StatusOK, s.spc(c))
 }
 
@@ -91,20 +80,14 @@ func resourceTypeDoc(c *gin.Context, res schema.Resource) map[string]any {
 }
 
 func (s *Server) schemas(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
 	var rs []any
 	for _, d := range allSchemas(c) {
 		rs = append(rs, d)
 	}
-	s.writeList(c, rs, len(rs), 1, len(rs), false, "schema")
+	s.writeList(c, rs, len(rs), 1)
 }
 
 func (s *Server) schemaByID(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
 	id, _ := url.PathUnescape(c.Param("id"))
 	for _, d := range allSchemas(c) {
 		if strings.EqualFold(d["id"].(string), id) {
@@ -116,17 +99,11 @@ func (s *Server) schemaByID(c *gin.Context) {
 }
 
 func (s *Server) resourceTypes(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
 	rs := []any{resourceTypeDoc(c, schema.UserResource), resourceTypeDoc(c, schema.GroupResource)}
-	s.writeList(c, rs, len(rs), 1, len(rs), false, "resource type")
+	s.writeList(c, rs, len(rs), 1)
 }
 
 func (s *Server) resourceTypeByName(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
 	for _, res := range []schema.Resource{schema.UserResource, schema.GroupResource} {
 		if strings.EqualFold(res.Name, c.Param("name")) {
 			s.writeJSON(c, http.StatusOK, resourceTypeDoc(c, res))
@@ -134,17 +111,4 @@ func (s *Server) resourceTypeByName(c *gin.Context) {
 		}
 	}
 	s.fail(c, http.StatusNotFound, "", "resource type "+c.Param("name")+" not found")
-}
-
-// discoveryWrite is the discovery-writable fault: a POST is "accepted".
-func (s *Server) discoveryWrite(c *gin.Context) {
-	if s.discoveryOff(c) {
-		return
-	}
-	var body map[string]any
-	if err := s.decodeBody(c, &body); err != nil {
-		body = map[string]any{}
-	}
-	body["schemas"] = []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}
-	s.writeJSON(c, http.StatusCreated, body)
 }

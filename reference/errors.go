@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"strconv"
 
@@ -26,26 +25,19 @@ type scimError struct {
 	Detail   string   `json:"detail,omitempty"`
 }
 
-// fail is the one place where errors are written. Faults that change the
-// shape of error answers (plain-text-401, html-errors) are applied here.
+// fail is the one place where the handlers write errors.
 func (s *Server) fail(c *gin.Context, status int, scimType, detail string) {
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="scim"`)
-		if s.faults.on(faultPlainText401) {
-			c.Data(status, "text/plain; charset=utf-8", []byte("Unauthorized"))
-			c.Abort()
-			return
-		}
 	}
-	if status == http.StatusNotFound && s.faults.on(faultHTMLErrors) {
-		page := "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>" + html.EscapeString(detail) + "</p></body></html>"
-		c.Data(status, "text/html; charset=utf-8", []byte(page))
-		c.Abort()
-		return
-	}
-	body, _ := json.Marshal(scimError{Schemas: []string{schema.ErrorURN}, Status: strconv.Itoa(status), ScimType: scimType, Detail: detail})
-	c.Data(status, scimMedia, body)
+	c.Data(status, scimMedia, errorBody(status, scimType, detail))
 	c.Abort()
+}
+
+// errorBody is the JSON of an RFC 7644 §3.12 error.
+func errorBody(status int, scimType, detail string) []byte {
+	body, _ := json.Marshal(scimError{Schemas: []string{schema.ErrorURN}, Status: strconv.Itoa(status), ScimType: scimType, Detail: detail})
+	return body
 }
 
 // failErr maps an error from the store, the patch engine or body decoding
@@ -60,7 +52,7 @@ func (s *Server) failErr(c *gin.Context, what string, err error) {
 	case errors.As(err, &pe):
 		s.fail(c, http.StatusBadRequest, pe.ScimType, pe.Detail)
 	case errors.As(err, &ve):
-		s.failType(c, ve.Error())
+		s.fail(c, http.StatusBadRequest, "invalidValue", ve.Error())
 	case errors.Is(err, store.ErrNotFound):
 		s.fail(c, http.StatusNotFound, "", what+" not found")
 	case errors.Is(err, store.ErrConflict):
@@ -69,15 +61,6 @@ func (s *Server) failErr(c *gin.Context, what string, err error) {
 		s.log.Error("internal error", "what", what, "err", err)
 		s.fail(c, http.StatusInternalServerError, "", "internal server error")
 	}
-}
-
-// failType answers a wrong JSON type: 400 invalidValue (500 with bad-json-500).
-func (s *Server) failType(c *gin.Context, detail string) {
-	if s.faults.on(faultBadJSON500) {
-		s.fail(c, http.StatusInternalServerError, "", "internal server error: "+detail)
-		return
-	}
-	s.fail(c, http.StatusBadRequest, "invalidValue", detail)
 }
 
 type bodyError struct {
@@ -89,7 +72,8 @@ type bodyError struct {
 func (e *bodyError) Error() string { return e.detail }
 
 // decodeBody reads a JSON object from the request: 413 over the limit,
-// 400 invalidSyntax for malformed JSON or a non-object (500 with bad-json-500).
+// 400 invalidSyntax for malformed JSON or a non-object, 400 invalidValue
+// for a wrong JSON type.
 func (s *Server) decodeBody(c *gin.Context, v any) error {
 	dec := json.NewDecoder(c.Request.Body)
 	if err := dec.Decode(v); err != nil {
@@ -99,20 +83,11 @@ func (s *Server) decodeBody(c *gin.Context, v any) error {
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			if s.faults.on(faultBadJSON500) {
-				return &bodyError{http.StatusInternalServerError, "", "internal server error"}
-			}
 			return &bodyError{http.StatusBadRequest, "invalidValue", fmt.Sprintf("%s: wrong JSON type (%s)", te.Field, te.Value)}
-		}
-		if s.faults.on(faultBadJSON500) {
-			return &bodyError{http.StatusInternalServerError, "", "internal server error"}
 		}
 		return &bodyError{http.StatusBadRequest, "invalidSyntax", "request body is not valid JSON: " + err.Error()}
 	}
 	if dec.More() {
-		if s.faults.on(faultBadJSON500) {
-			return &bodyError{http.StatusInternalServerError, "", "internal server error"}
-		}
 		return &bodyError{http.StatusBadRequest, "invalidSyntax", "request body holds more than one JSON value"}
 	}
 	return nil

@@ -1,122 +1,306 @@
 package reference
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
+
+	"github.com/scimconform/scimconform/internal/faults"
+	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
-// FaultInfo describes one injectable fault.
-type FaultInfo struct {
-	// Name is what WithFaults and `serve --fault` accept.
-	Name string
-	// Description says which behaviour the fault breaks, and how.
-	Description string
+// Fault injection for the suite's self-test lives in this file and in
+// faults_*.go, outside the handlers: each fault is a decorator around the
+// server's http.Handler that rewrites a request before the clean server
+// sees it, or rewrites the clean server's answer, sometimes after peeking
+// at the server's state through an internal GET. Two faults need inside
+// knowledge and use named hooks instead: no-uniqueness switches off the
+// store's unique userName index (store.Options.AllowDuplicateUserNames:
+// a duplicate cannot be created from outside), and the auth faults
+// present an internal fault-injection token the decorator holds.
+
+// FaultInfo describes one injectable fault: its name, what it breaks and
+// the proof the self-test expects (see internal/faults).
+type FaultInfo = faults.Fault
+
+// Faults returns the catalogue of the SCIM server's injectable faults,
+// sorted by name.
+func Faults() []FaultInfo { return faults.OfKind(faults.SCIM) }
+
+// decorator wraps the server's handler with one fault.
+type decorator func(f *faultLayer, next http.Handler) http.Handler
+
+// faultLayer holds what the decorators share.
+type faultLayer struct {
+	s *Server
+	// token is a valid bearer token the auth faults present in place of
+	// the client's credential; empty unless such a fault is on.
+	token string
 }
 
-// Fault names. Each breaks exactly the behaviour it names, realistically,
-// and is off unless passed to WithFaults; the suite's self-test runs every
-// scenario against the reference with one fault at a time.
-const (
-	faultCountersAsStrings       = "counters-as-strings"
-	faultAuthSkipPatch           = "auth-skip-patch"
-	faultAcceptAnyToken          = "accept-any-token"
-	faultPlainText401            = "plain-text-401"
-	faultEchoToken               = "echo-token"
-	faultIgnoreRevocation        = "ignore-revocation"
-	faultLookupMiss404           = "lookup-miss-404"
-	faultCreate200               = "create-200"
-	faultCreateEmptyBody         = "create-empty-body"
-	faultLowercaseUsername       = "lowercase-username"
-	faultCaseSensitiveFilter     = "case-sensitive-filter"
-	faultNoUniqueness            = "no-uniqueness"
-	faultEchoPassword            = "echo-password"
-	faultPutIgnoresName          = "put-ignores-name"
-	faultStrictPut               = "strict-put"
-	faultSilentEmailIgnore       = "silent-email-ignore"
-	faultIgnoreDeactivation      = "ignore-deactivation"
-	faultPathOnlyPatch           = "path-only-patch"
-	faultInactive404             = "inactive-404"
-	faultFilterHidesInactive     = "filter-hides-inactive"
-	faultExternalIDUnique        = "externalid-unique"
-	faultZeroBasedPaging         = "zero-based-paging"
-	faultItemsPerPageRequested   = "items-per-page-requested"
-	faultPastEnd400              = "past-end-400"
-	faultMalformedID400          = "malformed-id-400"
-	faultHTMLErrors              = "html-errors"
-	faultBadJSON500              = "bad-json-500"
-	faultInvalidFilter500        = "invalid-filter-500"
-	faultGroupCreate200          = "group-create-200"
-	faultGroupPatchAddIgnored    = "group-patch-add-ignored"
-	faultGroupRemoveFilterUnsupp = "group-remove-filter-unsupported"
-	faultGroupRenameRejectsID    = "group-rename-rejects-id"
-	faultGroupReplaceAppends     = "group-replace-appends"
-	faultGroupDeleteNoop         = "group-delete-noop"
-	faultNoDiscovery             = "no-discovery"
-	faultDiscoveryWritable       = "discovery-writable"
-)
-
-var faultCatalogue = map[string]string{
-	faultCountersAsStrings:       "ListResponse totalResults, startIndex and itemsPerPage are serialised as JSON strings.",
-	faultAuthSkipPatch:           "PATCH /Users/{id} and PATCH /Groups/{id} require no credentials; every other route still does.",
-	faultAcceptAnyToken:          "Any non-empty Authorization header value is accepted.",
-	faultPlainText401:            "401 answers are text/plain with the non-JSON body \"Unauthorized\".",
-	faultEchoToken:               "The 401 detail quotes the presented Authorization value back (\"invalid token: <value>\").",
-	faultIgnoreRevocation:        "Revoked tokens keep working: verified tokens are cached and the cache never expires.",
-	faultLookupMiss404:           "A filtered list with no match answers 404 and a SCIM error instead of 200 with totalResults 0.",
-	faultCreate200:               "POST /Users answers 200 instead of 201 (body otherwise correct).",
-	faultCreateEmptyBody:         "POST /Users answers 201 with an empty body (the user is stored).",
-	faultLowercaseUsername:       "userName is stored and returned lower-cased.",
-	faultCaseSensitiveFilter:     "userName eq compares case-sensitively (uniqueness stays case-insensitive).",
-	faultNoUniqueness:            "A duplicate userName (any case) creates another user with 201 instead of 409.",
-	faultEchoPassword:            "The password sent on POST/PUT/PATCH is stored and returned in responses.",
-	faultPutIgnoresName:          "PUT answers 200 but does not change name or displayName (other attributes update).",
-	faultStrictPut:               "PUT rejects bodies containing id, meta, password, groups or unknown attributes with 400 invalidSyntax.",
-	faultSilentEmailIgnore:       "A PUT/PATCH that changes userName or the primary email answers 200 and keeps the old values.",
-	faultIgnoreDeactivation:      "PATCH/PUT with active:false answers 200 showing active:false but does not store it.",
-	faultPathOnlyPatch:           "PATCH operations without path are rejected with 400 invalidPath (an Azure-only server); operations with path work.",
-	faultInactive404:             "GET /Users/{id} answers 404 for inactive users.",
-	faultFilterHidesInactive:     "Filters and lists omit inactive users.",
-	faultExternalIDUnique:        "POST /Users with an externalId already used by any user (also inactive) answers 409 uniqueness.",
-	faultZeroBasedPaging:         "startIndex is treated as a 0-based offset (startIndex=1 skips the first resource).",
-	faultItemsPerPageRequested:   "itemsPerPage echoes the requested count instead of the number returned.",
-	faultPastEnd400:              "A startIndex greater than totalResults answers 400 invalidValue.",
-	faultMalformedID400:          "Ids that are not UUIDs answer 400 invalidValue instead of 404.",
-	faultHTMLErrors:              "404 answers (unknown route or unknown id) are text/html pages.",
-	faultBadJSON500:              "Malformed JSON bodies and wrong JSON types (\"active\":\"yes\") answer 500 with a SCIM error body.",
-	faultInvalidFilter500:        "An unparsable or unsupported filter answers 500 instead of 400 invalidFilter.",
-	faultGroupCreate200:          "POST /Groups answers 200 instead of 201.",
-	faultGroupPatchAddIgnored:    "PATCH add of group members answers 204 and stores nothing.",
-	faultGroupRemoveFilterUnsupp: "PATCH remove with path members[value eq \"...\"] answers 400 invalidPath.",
-	faultGroupRenameRejectsID:    "A PATCH replace whose value object contains id answers 400 mutability (even when equal).",
-	faultGroupReplaceAppends:     "PATCH replace of members appends instead of replacing (duplicates possible).",
-	faultGroupDeleteNoop:         "DELETE /Groups/{id} answers 204 but the group stays.",
-	faultNoDiscovery:             "/ServiceProviderConfig, /Schemas and /ResourceTypes answer 404.",
-	faultDiscoveryWritable:       "POST to the discovery endpoints answers 201 instead of 405.",
+// storeOptions are the store hooks the faults in set need.
+func storeOptions(set faults.Set) store.Options {
+	return store.Options{AllowDuplicateUserNames: set.On("no-uniqueness")}
 }
 
-// Faults returns the catalogue of injectable faults, sorted by name.
-func Faults() []FaultInfo {
-	out := make([]FaultInfo, 0, len(faultCatalogue))
-	for name, desc := range faultCatalogue {
-		out = append(out, FaultInfo{Name: name, Description: desc})
+// wrapFaults returns h wrapped by the decorator of every fault in set.
+func (s *Server) wrapFaults(set faults.Set, h http.Handler) (http.Handler, error) {
+	f := &faultLayer{s: s}
+	for _, name := range set.Names() {
+		if authFaults[name] && f.token == "" {
+			secret, _, err := s.tokens.Create(context.Background(), "fault-injection")
+			if err != nil {
+				return nil, fmt.Errorf("fault %s: %w", name, err)
+			}
+			f.token = secret
+		}
+		d, ok := decorators[name]
+		if !ok {
+			if name == "no-uniqueness" {
+				continue // a store hook, see storeOptions
+			}
+			return nil, fmt.Errorf("fault %s has no implementation", name)
+		}
+		h = d(f, h)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return h, nil
+}
+
+// decorators implements every SCIM fault but the store hook.
+var decorators = map[string]decorator{}
+
+func register(m map[string]decorator) {
+	for k, v := range m {
+		decorators[k] = v
+	}
+}
+
+// captured is a buffered answer of the wrapped handler.
+type captured struct {
+	status int
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (c *captured) Header() http.Header { return c.header }
+func (c *captured) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(b)
+}
+func (c *captured) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+
+// capture serves r with next into a buffer.
+func capture(next http.Handler, r *http.Request) *captured {
+	c := &captured{header: http.Header{}}
+	next.ServeHTTP(c, r)
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c
+}
+
+// object decodes the buffered body as a JSON object; nil if it is none.
+func (c *captured) object() map[string]any {
+	var m map[string]any
+	if json.Unmarshal(c.body.Bytes(), &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// setObject replaces the buffered body with m.
+func (c *captured) setObject(m map[string]any) {
+	c.body.Reset()
+	c.body.Write(mustJSON(m))
+}
+
+// isSCIMError reports whether the answer is a SCIM error with status and,
+// if scimType is not empty, that scimType.
+func (c *captured) isSCIMError(status int, scimType string) bool {
+	if c.status != status {
+		return false
+	}
+	m := c.object()
+	return m != nil && (scimType == "" || str(m, "scimType") == scimType)
+}
+
+// writeTo sends the buffered answer.
+func (c *captured) writeTo(w http.ResponseWriter) {
+	for k, v := range c.header {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	w.WriteHeader(c.status)
+	_, _ = w.Write(c.body.Bytes())
+}
+
+// writeError answers a SCIM error the way the clean server does.
+func writeError(w http.ResponseWriter, status int, scimType, detail string) {
+	w.Header().Set("Content-Type", scimMedia)
+	w.WriteHeader(status)
+	_, _ = w.Write(errorBody(status, scimType, detail))
+}
+
+// body reads r's body (bounded by the server's limit) and puts it back.
+func (f *faultLayer) body(r *http.Request) []byte {
+	if r.Body == nil {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(r.Body, f.s.cfg.maxBody+1))
+	r.Body.Close()
+	setBody(r, b)
+	return b
+}
+
+func setBody(r *http.Request, b []byte) {
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.ContentLength = int64(len(b))
+}
+
+// jsonBody reads r's body as a JSON object; nil if it is none.
+func (f *faultLayer) jsonBody(r *http.Request) map[string]any {
+	var m map[string]any
+	if json.Unmarshal(f.body(r), &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// authorized reports whether r's credentials are accepted, so that a
+// fault that refuses a request does so only after authentication, as a
+// real server's validation would.
+func authorized(next http.Handler, r *http.Request) bool {
+	return peek(next, r, "/Users?count=0").status != http.StatusUnauthorized
+}
+
+// refuse wraps a request check: when check returns a non-zero status for
+// an authorized request, that error is the answer; else next serves it.
+func refuse(match func(*http.Request) bool, check func(f *faultLayer, r *http.Request) (status int, scimType, detail string)) decorator {
+	return answer(match, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+		if status, scimType, detail := check(f, r); status != 0 && authorized(next, r) {
+			writeError(w, status, scimType, detail)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// peek serves an internal GET of target (a path below BasePath, with an
+// optional query) with r's credentials and returns the answer.
+func peek(next http.Handler, r *http.Request, target string) *captured {
+	u, _ := url.Parse(BasePath + target)
+	g := r.Clone(r.Context())
+	g.Method = http.MethodGet
+	g.URL = u
+	g.RequestURI = u.RequestURI()
+	g.Body = http.NoBody
+	g.ContentLength = 0
+	g.Header.Del("Content-Type")
+	return capture(next, g)
+}
+
+// route splits a SCIM request path into its resource endpoint ("Users",
+// "Groups", "Schemas", ...) and id; ok is false outside BasePath.
+func route(r *http.Request) (resource, id string, ok bool) {
+	p, ok := strings.CutPrefix(r.URL.Path, BasePath+"/")
+	if !ok {
+		return "", "", false
+	}
+	resource, id, _ = strings.Cut(p, "/")
+	return resource, id, true
+}
+
+// is reports whether r is method on resource, with an id or without one.
+func is(r *http.Request, method, resource string, withID bool) bool {
+	res, id, ok := route(r)
+	return ok && r.Method == method && res == resource && (id != "") == withID
+}
+
+// patchOps returns the Operations of a PatchOp body as objects.
+func patchOps(body map[string]any) []map[string]any {
+	list, _ := body["Operations"].([]any)
+	var out []map[string]any
+	for _, el := range list {
+		if m, ok := el.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
-type faultSet map[string]bool
-
-func newFaultSet(names []string) (faultSet, error) {
-	fs := faultSet{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if _, ok := faultCatalogue[n]; !ok {
-			return nil, fmt.Errorf("unknown fault %q (see reference.Faults)", n)
-		}
-		fs[n] = true
+func setPatchOps(body map[string]any, ops []map[string]any) {
+	list := make([]any, len(ops))
+	for i, op := range ops {
+		list[i] = op
 	}
-	return fs, nil
+	body["Operations"] = list
 }
 
-func (f faultSet) on(name string) bool { return f[name] }
+func opKind(op map[string]any) string { return strings.ToLower(str(op, "op")) }
+func opPath(op map[string]any) string { return strings.TrimSpace(str(op, "path")) }
+
+// resources returns the Resources of a ListResponse.
+func resources(m map[string]any) []map[string]any {
+	list, _ := m["Resources"].([]any)
+	var out []map[string]any
+	for _, el := range list {
+		if r, ok := el.(map[string]any); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// setResources replaces the Resources of a ListResponse; removed is how
+// many the caller dropped from the result set (totalResults shrinks too).
+func setResources(m map[string]any, rs []map[string]any, removed int) {
+	list := make([]any, len(rs))
+	for i, r := range rs {
+		list[i] = r
+	}
+	m["Resources"] = list
+	m["itemsPerPage"] = len(rs)
+	if t, ok := m["totalResults"].(float64); ok {
+		m["totalResults"] = max(0, int(t)-removed)
+	}
+}
+
+// answer wraps fn as a decorator applied to requests that match.
+func answer(match func(*http.Request) bool, fn func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request)) decorator {
+	return func(f *faultLayer, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !match(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			fn(f, next, w, r)
+		})
+	}
+}
+
+// rewrite wraps fn as a decorator that rewrites the answers to matching requests.
+func rewrite(match func(*http.Request) bool, fn func(r *http.Request, c *captured)) decorator {
+	return answer(match, func(_ *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+		c := capture(next, r)
+		fn(r, c)
+		c.writeTo(w)
+	})
+}
+
+func anyRequest(*http.Request) bool { return true }
+
+// unfilteredUserList matches GET /Users without a filter (a listing).
+func unfilteredUserList(r *http.Request) bool {
+	return is(r, http.MethodGet, "Users", false) && !r.URL.Query().Has("filter")
+}

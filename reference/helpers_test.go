@@ -197,13 +197,3 @@ func memberIDs(body map[string]any) []string {
 	}
 	return out
 }
-
-func resources(body map[string]any) []map[string]any {
-	var out []map[string]any
-	list, _ := body["Resources"].([]any)
-	for _, el := range list {
-		m, _ := el.(map[string]any)
-		out = append(out, m)
-	}
-	return out
-}

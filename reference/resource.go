@@ -1,11 +1,11 @@
 package reference
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,19 +23,6 @@ func newID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// checkID answers 400 for non-UUID ids under the malformed-id-400 fault;
-// normally any id shape is simply looked up (unknown ⇒ 404, okta-wire §10).
-func (s *Server) checkID(c *gin.Context) (string, bool) {
-	id := c.Param("id")
-	if s.faults.on(faultMalformedID400) && !uuidRe.MatchString(id) {
-		s.fail(c, http.StatusBadRequest, "invalidValue", fmt.Sprintf("%q is not a valid id", id))
-		return "", false
-	}
-	return id, true
 }
 
 // baseURL is the absolute SCIM base URL as the client addressed it.
@@ -114,41 +101,29 @@ func alwaysReturned(k string) bool { return k == "id" || k == "schemas" || k == 
 
 // paging reads startIndex and count (RFC 7644 §3.4.2.4): startIndex < 1 is
 // 1, count < 0 is 0, count defaults to and is capped at MaxResults.
-func (s *Server) paging(c *gin.Context) (start, count, requested int, ok bool) {
+func (s *Server) paging(c *gin.Context) (start, count int, ok bool) {
 	start, count = 1, MaxResults
 	if v, has := c.GetQuery("startIndex"); has {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
 			s.fail(c, http.StatusBadRequest, "invalidValue", fmt.Sprintf("startIndex %q is not an integer", v))
-			return 0, 0, 0, false
+			return 0, 0, false
 		}
 		start = max(n, 1)
 	}
-	requested = count
 	if v, has := c.GetQuery("count"); has {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
 			s.fail(c, http.StatusBadRequest, "invalidValue", fmt.Sprintf("count %q is not an integer", v))
-			return 0, 0, 0, false
+			return 0, 0, false
 		}
-		requested = n
 		count = min(max(n, 0), MaxResults)
 	}
-	return start, count, requested, true
-}
-
-// offset turns a 1-based startIndex into a row offset. Under the
-// zero-based-paging fault an explicit startIndex is taken as the offset
-// itself (a missing one still means the first resource).
-func (s *Server) offset(c *gin.Context, start int) int {
-	if _, has := c.GetQuery("startIndex"); has && s.faults.on(faultZeroBasedPaging) {
-		return start
-	}
-	return start - 1
+	return start, count, true
 }
 
 // parseFilter parses and validates the filter parameter: 400 invalidFilter
-// (500 under invalid-filter-500). A missing parameter gives nil, true.
+// A missing parameter gives nil, true.
 func (s *Server) parseFilter(c *gin.Context, res schema.Resource) (*filter.Filter, bool) {
 	text, has := c.GetQuery("filter")
 	if !has {
@@ -159,41 +134,78 @@ func (s *Server) parseFilter(c *gin.Context, res schema.Resource) (*filter.Filte
 		err = f.Validate(res)
 	}
 	if err != nil {
-		if s.faults.on(faultInvalidFilter500) {
-			s.fail(c, http.StatusInternalServerError, "", "internal server error")
-			return nil, false
-		}
 		s.fail(c, http.StatusBadRequest, "invalidFilter", err.Error())
 		return nil, false
 	}
 	return f, true
 }
 
+// lister says how to list one resource type.
+type lister[T any] struct {
+	kind string // "user" or "group", for error details
+	res  schema.Resource
+	// page reads an unfiltered page from the store.
+	page func(ctx context.Context, offset, count int) ([]T, int, error)
+	// candidates feeds fn every resource the filter can match (a superset).
+	candidates func(ctx context.Context, f *filter.Filter, fn func(T) error) error
+	render     func(c *gin.Context, v T) map[string]any
+}
+
+// listResources answers GET on a collection (RFC 7644 §3.4.2): paging,
+// an optional filter, and attribute projection.
+func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
+	start, count, ok := s.paging(c)
+	if !ok {
+		return
+	}
+	f, ok := s.parseFilter(c, l.res)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	offset := start - 1
+	var page []T
+	var total int
+	if f == nil {
+		var err error
+		if page, total, err = l.page(ctx, offset, count); err != nil {
+			s.failErr(c, l.kind+"s", err)
+			return
+		}
+	} else {
+		var matched []T
+		err := l.candidates(ctx, f, func(v T) error {
+			if f.Match(l.render(c, v), l.res) {
+				matched = append(matched, v)
+			}
+			return nil
+		})
+		if err != nil {
+			s.failErr(c, l.kind+"s", err)
+			return
+		}
+		total = len(matched)
+		if offset < total {
+			page = matched[offset:min(total, offset+count)]
+		}
+	}
+	resources := make([]any, 0, len(page))
+	for _, v := range page {
+		resources = append(resources, project(c, l.render(c, v)))
+	}
+	s.writeList(c, resources, total, start)
+}
+
 // writeList writes a ListResponse (RFC 7644 §3.4.2); Resources is never null.
-func (s *Server) writeList(c *gin.Context, resources []any, total, start, requested int, filtered bool, what string) {
-	if filtered && total == 0 && s.faults.on(faultLookupMiss404) {
-		s.fail(c, http.StatusNotFound, "", what+" not found")
-		return
-	}
-	if s.faults.on(faultPastEnd400) && start > 1 && start > total {
-		s.fail(c, http.StatusBadRequest, "invalidValue", fmt.Sprintf("startIndex %d is past the end (%d results)", start, total))
-		return
-	}
+func (s *Server) writeList(c *gin.Context, resources []any, total, start int) {
 	if resources == nil {
 		resources = []any{}
 	}
-	var totalV, startV, perPageV any = total, start, len(resources)
-	if s.faults.on(faultItemsPerPageRequested) {
-		perPageV = requested
-	}
-	if s.faults.on(faultCountersAsStrings) {
-		totalV, startV, perPageV = fmt.Sprint(totalV), fmt.Sprint(startV), fmt.Sprint(perPageV)
-	}
 	s.writeJSON(c, http.StatusOK, map[string]any{
 		"schemas":      []string{schema.ListURN},
-		"totalResults": totalV,
-		"startIndex":   startV,
-		"itemsPerPage": perPageV,
+		"totalResults": total,
+		"startIndex":   start,
+		"itemsPerPage": len(resources),
 		"Resources":    resources,
 	})
 }

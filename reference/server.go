@@ -8,8 +8,9 @@
 //
 // It must not import the suite (steps, mockidp, reports, godog,
 // httpexpect), must never log secrets or request bodies, and maps every
-// failure to an RFC 7644 §3.12 error in errors.go. Faults (faults.go)
-// change its behaviour only when named in WithFaults.
+// failure to an RFC 7644 §3.12 error in errors.go. Faults for the suite's
+// self-test (faults*.go) wrap the handlers from outside and are off unless
+// named in WithFaults; no handler knows of them.
 package reference
 
 import (
@@ -26,6 +27,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/scimconform/scimconform/internal/faults"
 	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
@@ -133,8 +135,8 @@ type Server struct {
 	cfg     config
 	store   store.Store
 	engine  *gin.Engine
+	handler http.Handler // engine, wrapped by the faults named in WithFaults
 	tokens  *TokenManager
-	faults  faultSet
 	limiter *rateLimiter
 	log     *slog.Logger
 	// writeMu serialises read-modify-write handlers (PUT, PATCH, and the
@@ -152,7 +154,7 @@ func New(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	faults, err := newFaultSet(cfg.faults)
+	faultSet, err := faults.NewSet(faults.SCIM, cfg.faults)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +164,7 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.maxBody <= 0 {
 		return nil, fmt.Errorf("max body %d: must be positive", cfg.maxBody)
 	}
-	st, err := store.OpenSQLite(cfg.dbPath, store.Options{AllowDuplicateUserNames: faults.on(faultNoUniqueness)})
+	st, err := store.OpenSQLite(cfg.dbPath, storeOptions(faultSet))
 	if err != nil {
 		return nil, err
 	}
@@ -170,8 +172,8 @@ func New(opts ...Option) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, store: st, faults: faults, log: log}
-	s.tokens = &TokenManager{store: st, ignoreRevocation: faults.on(faultIgnoreRevocation)}
+	s := &Server{cfg: cfg, store: st, log: log}
+	s.tokens = &TokenManager{store: st}
 	if cfg.rateLimit > 0 {
 		s.limiter = newRateLimiter(cfg.rateLimit)
 	}
@@ -186,11 +188,15 @@ func New(opts ...Option) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	if s.handler, err = s.wrapFaults(faultSet, s.engine); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // ServeHTTP serves the SCIM API and any mounted handlers.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Close closes the store. Call it after the last request has finished.
 func (s *Server) Close() error { return s.store.Close() }
@@ -227,11 +233,6 @@ func (s *Server) routes() error {
 	disc.GET("/Schemas/:id", s.schemaByID)
 	disc.GET("/ResourceTypes", s.resourceTypes)
 	disc.GET("/ResourceTypes/:name", s.resourceTypeByName)
-	if s.faults.on(faultDiscoveryWritable) {
-		disc.POST("/ServiceProviderConfig", s.discoveryWrite)
-		disc.POST("/Schemas", s.discoveryWrite)
-		disc.POST("/ResourceTypes", s.discoveryWrite)
-	}
 
 	scim := api.Group("", s.authenticate, s.limits)
 	scim.POST("/Users", s.createUser)

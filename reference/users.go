@@ -22,9 +22,6 @@ const mutabilityDetail = "userName/primary email cannot be changed by an update;
 
 func (s *Server) renderUser(c *gin.Context, u store.User) map[string]any {
 	doc := decodeDoc(u.Doc)
-	if !s.faults.on(faultEchoPassword) {
-		delete(doc, "password")
-	}
 	return render(c, schema.UserResource, doc, u.ID, u.Created, u.Modified, u.Version)
 }
 
@@ -37,29 +34,26 @@ func fillUser(u *store.User, doc map[string]any) {
 }
 
 // userBody decodes and canonicalises a POST/PUT body.
-func (s *Server) userBody(c *gin.Context) (map[string]any, []string, map[string]any, bool) {
+func (s *Server) userBody(c *gin.Context) (map[string]any, bool) {
 	var body map[string]any
 	if err := s.decodeBody(c, &body); err != nil {
 		s.failErr(c, "user", err)
-		return nil, nil, nil, false
+		return nil, false
 	}
-	doc, ignored, err := schema.UserResource.Canonical(body, s.faults.on(faultEchoPassword))
+	doc, _, err := schema.UserResource.Canonical(body)
 	if err != nil {
 		s.failErr(c, "user", err)
-		return nil, nil, nil, false
+		return nil, false
 	}
 	if strings.TrimSpace(str(doc, "userName")) == "" {
 		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and must be a non-empty string")
-		return nil, nil, nil, false
+		return nil, false
 	}
-	if s.faults.on(faultLowercaseUsername) {
-		doc["userName"] = strings.ToLower(str(doc, "userName"))
-	}
-	return doc, ignored, body, true
+	return doc, true
 }
 
 func (s *Server) createUser(c *gin.Context) {
-	doc, _, _, ok := s.userBody(c)
+	doc, ok := s.userBody(c)
 	if !ok {
 		return
 	}
@@ -79,7 +73,7 @@ func (s *Server) createUser(c *gin.Context) {
 			return
 		}
 		for _, o := range others {
-			if o.Active || s.faults.on(faultExternalIDUnique) {
+			if o.Active {
 				s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("externalId %q is already used by user %s", ext, o.ID))
 				return
 			}
@@ -98,14 +92,7 @@ func (s *Server) createUser(c *gin.Context) {
 	}
 	out := s.renderUser(c, u)
 	c.Header("Location", out["meta"].(map[string]any)["location"].(string))
-	switch {
-	case s.faults.on(faultCreateEmptyBody):
-		c.Status(http.StatusCreated)
-	case s.faults.on(faultCreate200):
-		s.writeJSON(c, http.StatusOK, out)
-	default:
-		s.writeJSON(c, http.StatusCreated, out)
-	}
+	s.writeJSON(c, http.StatusCreated, out)
 }
 
 func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
@@ -117,10 +104,8 @@ func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
 // unknown id of any shape, or the mapped store error.
 func loadResource[T any](s *Server, c *gin.Context, kind string, get func(context.Context, string) (T, error)) (T, bool) {
 	var zero T
-	id, ok := s.checkID(c)
-	if !ok {
-		return zero, false
-	}
+	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	id := c.Param("id")
 	v, err := get(c.Request.Context(), id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -139,15 +124,8 @@ func (s *Server) getUser(c *gin.Context) {
 		return
 	}
 	// okta-wire §7.2: deactivated users stay readable (200, active:false).
-	if !u.Active && s.faults.on(faultInactive404) {
-		s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", u.ID))
-		return
-	}
 	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
 }
-
-// strictPutRejects lists what the strict-put fault refuses in a PUT body.
-var strictPutRejects = []string{"id", "meta", "password", "groups"}
 
 func (s *Server) putUser(c *gin.Context) {
 	s.writeMu.Lock()
@@ -156,23 +134,12 @@ func (s *Server) putUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	doc, ignored, body, ok := s.userBody(c)
+	// Okta sends back what it read (id, meta, its own password and
+	// groups, extensions the server never returned): unknown and read-only
+	// attributes are ignored, not refused (RFC 7643 §3).
+	doc, ok := s.userBody(c)
 	if !ok {
 		return
-	}
-	if s.faults.on(faultStrictPut) {
-		for k := range body {
-			for _, bad := range strictPutRejects {
-				if strings.EqualFold(k, bad) {
-					s.fail(c, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("attribute %q is not allowed in PUT", k))
-					return
-				}
-			}
-		}
-		if len(ignored) > 0 {
-			s.fail(c, http.StatusBadRequest, "invalidSyntax", fmt.Sprintf("unknown attribute %q", ignored[0]))
-			return
-		}
 	}
 	prev := decodeDoc(old.Doc)
 	// RFC 7644 §3.5.1 replaces the resource; attributes Okta always sends
@@ -182,15 +149,6 @@ func (s *Server) putUser(c *gin.Context) {
 		if _, has := doc[k]; !has {
 			if v, had := prev[k]; had {
 				doc[k] = v
-			}
-		}
-	}
-	if s.faults.on(faultPutIgnoresName) {
-		for _, k := range []string{"name", "displayName"} {
-			if v, had := prev[k]; had {
-				doc[k] = v
-			} else {
-				delete(doc, k)
 			}
 		}
 	}
@@ -211,7 +169,7 @@ func (s *Server) patchUser(c *gin.Context) {
 	prev := decodeDoc(old.Doc)
 	doc := copyDoc(prev)
 	doc["id"] = old.ID
-	if err := patch.Apply(doc, ops, schema.UserResource, patch.Options{KeepPassword: s.faults.on(faultEchoPassword)}); err != nil {
+	if err := patch.Apply(doc, ops, schema.UserResource, patch.Options{}); err != nil {
 		s.failErr(c, "user", err)
 		return
 	}
@@ -219,9 +177,6 @@ func (s *Server) patchUser(c *gin.Context) {
 	if strings.TrimSpace(str(doc, "userName")) == "" {
 		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and cannot be removed")
 		return
-	}
-	if s.faults.on(faultLowercaseUsername) {
-		doc["userName"] = strings.ToLower(str(doc, "userName"))
 	}
 	s.saveUser(c, old, prev, doc)
 }
@@ -236,14 +191,6 @@ func (s *Server) patchOps(c *gin.Context) ([]patch.Operation, bool) {
 	if len(req.Operations) == 0 {
 		s.fail(c, http.StatusBadRequest, "invalidValue", "PatchOp needs a non-empty Operations array")
 		return nil, false
-	}
-	if s.faults.on(faultPathOnlyPatch) {
-		for i, op := range req.Operations {
-			if strings.TrimSpace(op.Path) == "" {
-				s.fail(c, http.StatusBadRequest, "invalidPath", fmt.Sprintf("Operations[%d]: path is required", i))
-				return nil, false
-			}
-		}
 	}
 	return req.Operations, true
 }
@@ -260,24 +207,11 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 	changed := !strings.EqualFold(str(doc, "userName"), old.UserName) ||
 		(oldEmail != "" && !strings.EqualFold(primaryEmail(doc), oldEmail))
 	if changed && s.cfg.emailPolicy == EmailImmutable {
-		if !s.faults.on(faultSilentEmailIgnore) {
-			s.fail(c, http.StatusBadRequest, "mutability", mutabilityDetail)
-			return
-		}
-		doc["userName"] = old.UserName
-		if v, had := prev["emails"]; had {
-			doc["emails"] = v
-		} else {
-			delete(doc, "emails")
-		}
+		s.fail(c, http.StatusBadRequest, "mutability", mutabilityDetail)
+		return
 	}
 	if _, has := doc["active"]; !has {
 		doc["active"] = old.Active
-	}
-	shown := doc
-	if s.faults.on(faultIgnoreDeactivation) && doc["active"] == false && old.Active {
-		shown = copyDoc(doc)
-		doc["active"] = true
 	}
 	u := old
 	u.Doc = mustJSON(doc)
@@ -291,15 +225,12 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 		s.failErr(c, "user", err)
 		return
 	}
-	u.Doc = mustJSON(shown)
 	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
-	id, ok := s.checkID(c)
-	if !ok {
-		return
-	}
+	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	id := c.Param("id")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
@@ -350,53 +281,10 @@ func (s *Server) dropMember(ctx context.Context, userID string) error {
 }
 
 func (s *Server) listUsers(c *gin.Context) {
-	start, count, requested, ok := s.paging(c)
-	if !ok {
-		return
-	}
-	f, ok := s.parseFilter(c, schema.UserResource)
-	if !ok {
-		return
-	}
-	ctx := c.Request.Context()
-	offset := s.offset(c, start)
-	hide := s.faults.on(faultFilterHidesInactive)
-	var page []store.User
-	var total int
-	if f == nil && !hide {
-		var err error
-		if page, total, err = s.store.ListUsers(ctx, offset, count); err != nil {
-			s.failErr(c, "users", err)
-			return
-		}
-	} else {
-		var matched []store.User
-		keep := func(u store.User) bool {
-			if hide && !u.Active {
-				return false
-			}
-			return f == nil || f.Match(s.renderUser(c, u), schema.UserResource, filter.Options{CaseExactUserName: s.faults.on(faultCaseSensitiveFilter)})
-		}
-		err := s.candidateUsers(ctx, f, func(u store.User) error {
-			if keep(u) {
-				matched = append(matched, u)
-			}
-			return nil
-		})
-		if err != nil {
-			s.failErr(c, "users", err)
-			return
-		}
-		total = len(matched)
-		if offset < total {
-			page = matched[offset:min(total, offset+count)]
-		}
-	}
-	resources := make([]any, 0, len(page))
-	for _, u := range page {
-		resources = append(resources, project(c, s.renderUser(c, u)))
-	}
-	s.writeList(c, resources, total, start, requested, f != nil, "user")
+	listResources(s, c, lister[store.User]{
+		kind: "user", res: schema.UserResource,
+		page: s.store.ListUsers, candidates: s.candidateUsers, render: s.renderUser,
+	})
 }
 
 // candidateUsers feeds fn the users a filter can match: through an index

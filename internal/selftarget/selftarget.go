@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scimconform/scimconform/internal/faults"
 	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reference/sso"
@@ -32,6 +33,9 @@ type Options struct {
 	Reference []reference.Option
 	// SSOFaults names SAML SP faults (sso.Faults) for the self-test.
 	SSOFaults []string
+	// Faults names target faults (internal/faults, kind Target): negative
+	// controls that change how the suite is pointed at the target.
+	Faults []string
 	// IdP is the mock IdP the SP trusts; nil uses SharedIdP.
 	IdP *samlidp.IdP
 	// Logger receives the SP's sign-in log; nil discards it.
@@ -71,9 +75,12 @@ func Start(o Options) (*Target, error) {
 	if o.Token == "" {
 		return nil, errors.New("selftarget: a token is required")
 	}
+	set, err := faults.NewSet(faults.Target, o.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("selftarget: %w", err)
+	}
 	idp := o.IdP
 	if idp == nil {
-		var err error
 		if idp, err = SharedIdP(); err != nil {
 			return nil, fmt.Errorf("selftarget: mock IdP: %w", err)
 		}
@@ -102,17 +109,39 @@ func Start(o Options) (*Target, error) {
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
+	sp := base
+	if set.On("sso-dead-acs") {
+		if sp, err = closedPort(); err != nil {
+			_ = hs.Close()
+			srv.Close()
+			return nil, err
+		}
+	}
 	return &Target{
 		BaseURL: base + reference.BasePath,
 		Server:  srv,
 		SSO: &steps.SSOConfig{
 			IdP:      idp,
-			SP:       samlidp.SP{EntityID: base + "/sso/metadata", ACSURL: base + "/sso/acs"},
+			SP:       samlidp.SP{EntityID: base + "/sso/metadata", ACSURL: sp + "/sso/acs"},
 			Success:  samlidp.SuccessCheck{Status: http.StatusSeeOther, LocationPrefix: "/sso/app", Cookie: sso.SessionCookie},
-			LoginURL: base + "/sso/login",
+			LoginURL: sp + "/sso/login",
 		},
 		srv: hs,
 	}, nil
+}
+
+// closedPort returns the root URL of a loopback port nothing listens on
+// (it was free a moment ago and is closed again).
+func closedPort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("selftarget: closed port: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("selftarget: closed port: %w", err)
+	}
+	return "http://" + addr, nil
 }
 
 // Close shuts the server down gracefully and closes its store.

@@ -42,7 +42,7 @@ func (s *SP) Accept(ctx context.Context, samlResponse string) (Identity, Directo
 	} else if s.cfg.DisableIdPInitiated {
 		return id, DirectoryUser{}, refuse(ErrInResponseTo, "unsolicited response and IdP-initiated sign-in is disabled")
 	}
-	if !s.faults[FaultNoReplayCheck] {
+	if s.checks.replay {
 		added, full := s.replay.addIfAbsent(id.AssertionID, exp, now)
 		if full {
 			return id, DirectoryUser{}, refuse(ErrReplayCacheFull, "")
@@ -64,7 +64,7 @@ func (s *SP) lookup(ctx context.Context, id Identity) (DirectoryUser, error) {
 	if err != nil {
 		return DirectoryUser{}, refuse(ErrDirectory, err.Error())
 	}
-	if !ok && s.faults[FaultSignInUnknown] {
+	if !ok && !s.checks.knownOnly {
 		return DirectoryUser{UserName: id.NameID, Email: id.NameID, Active: true}, nil
 	}
 	if !ok {
@@ -75,7 +75,7 @@ func (s *SP) lookup(ctx context.Context, id Identity) (DirectoryUser, error) {
 			return DirectoryUser{}, refuse(ErrUnknownUser, "just-in-time creation failed: "+err.Error())
 		}
 	}
-	if !u.Active && !s.faults[FaultIgnoreDeactivation] {
+	if !u.Active && s.checks.activeOnly {
 		return DirectoryUser{}, refuse(ErrInactiveUser, "user "+u.UserName)
 	}
 	return u, nil
@@ -96,7 +96,7 @@ func (s *SP) verify(samlResponse string, now time.Time) (Identity, time.Time, er
 		return Identity{}, time.Time{}, refuse(ErrMalformed, "SAMLResponse too large")
 	}
 	naiveNameID := ""
-	if s.faults[FaultNaiveWrapping] {
+	if s.checks.firstNameID {
 		if v, nid, ok := naiveWrapped(raw); ok {
 			raw, naiveNameID = v, nid
 		}
@@ -187,7 +187,7 @@ func (s *SP) checkShape(raw []byte) error {
 	if len(all) != 1 || all[0].Parent() != root || all[0].Tag != "Assertion" {
 		return refuse(ErrWrapping, fmt.Sprintf("%d assertions found", len(all)))
 	}
-	if !hasSignature(root) && !hasSignature(all[0]) && !s.faults[FaultSkipSignature] {
+	if !hasSignature(root) && !hasSignature(all[0]) && s.checks.signature {
 		return refuse(ErrUnsigned, "")
 	}
 	return nil
@@ -216,8 +216,8 @@ func (s *SP) checkConditions(c *types.Conditions, now time.Time) error {
 		return refuse(ErrMalformed, "Conditions NotBefore/NotOnOrAfter missing or not a time")
 	}
 	skew := s.cfg.ClockSkew
-	if s.faults[FaultIgnoreExpiry] {
-		skew = 24 * time.Hour
+	if s.checks.skew != 0 {
+		skew = s.checks.skew
 	}
 	if now.Add(skew).Before(nb) {
 		return refuse(ErrNotYetValid, "NotBefore "+c.NotBefore)
@@ -225,7 +225,7 @@ func (s *SP) checkConditions(c *types.Conditions, now time.Time) error {
 	if !now.Add(-skew).Before(na) {
 		return refuse(ErrExpired, "NotOnOrAfter "+c.NotOnOrAfter)
 	}
-	if s.faults[FaultIgnoreAudience] {
+	if !s.checks.audience {
 		return nil
 	}
 	if len(c.AudienceRestrictions) == 0 {
@@ -282,13 +282,11 @@ func classify(err error) error {
 	return refuse(ErrSignature, msg)
 }
 
-// verifySkew is how far back gosaml2's clock is set: the configured skew,
-// or, under FaultIgnoreExpiry, far enough that a response issued a quarter
-// of an hour ago still passes (but not so far that the IdP's certificate
-// is not yet valid).
+// verifySkew is how far back gosaml2's clock is set: the configured skew
+// unless the checks say otherwise.
 func (s *SP) verifySkew() time.Duration {
-	if s.faults[FaultIgnoreExpiry] {
-		return 20 * time.Minute
+	if s.checks.verifySkew != 0 {
+		return s.checks.verifySkew
 	}
 	return s.cfg.ClockSkew
 }

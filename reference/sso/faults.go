@@ -1,71 +1,91 @@
 package sso
 
 import (
-	"fmt"
-	"sort"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/scimconform/scimconform/internal/faults"
 )
 
-// Fault names: each makes the SP misbehave in one named, realistic way, so
-// the conformance suite's self-test can prove that every SSO scenario can
-// fail. They are off unless named in Config.Faults.
-const (
-	FaultSkipSignature      = "sso-skip-signature"
-	FaultIgnoreAudience     = "sso-ignore-audience"
-	FaultIgnoreExpiry       = "sso-ignore-expiry"
-	FaultNoReplayCheck      = "sso-no-replay-check"
-	FaultIgnoreDeactivation = "sso-ignore-deactivation"
-	FaultSignInUnknown      = "sso-sign-in-unknown"
-	FaultNaiveWrapping      = "sso-naive-wrapping"
-)
+// Faults for the suite's self-test live here, outside the SP's handlers:
+// each SP fault switches off one named verification step of checks (the
+// SP's hooks: what it verifies is inside knowledge no decorator has) or
+// wraps the SP's handler. They come from the shared catalogue
+// (internal/faults) and are off unless named in Config.Faults.
 
-var faultDescriptions = map[string]string{
-	FaultSkipSignature:      "Signatures are not verified (gosaml2 SkipSignatureValidation): unsigned, foreign-key and modified assertions sign people in.",
-	FaultIgnoreAudience:     "The AudienceRestriction is not checked (gosaml2 only warns about it).",
-	FaultIgnoreExpiry:       "Conditions and SubjectConfirmationData times are checked with a 24-hour skew, so expired and not-yet-valid assertions pass.",
-	FaultNoReplayCheck:      "Assertion IDs are not remembered: a captured response signs in again.",
-	FaultIgnoreDeactivation: "Inactive (deprovisioned) users are signed in.",
-	FaultSignInUnknown:      "Users unknown to the directory are signed in (silent just-in-time access).",
-	FaultNaiveWrapping:      "XML signature wrapping: the signature of the signed assertion is checked, but the identity is read from the first assertion in the document.",
-}
-
-// FaultInfo describes one SSO fault.
-type FaultInfo struct {
-	Name        string
-	Description string
-}
+// FaultInfo describes one SSO fault and the proof it owes (internal/faults).
+type FaultInfo = faults.Fault
 
 // Faults lists the SSO faults, sorted by name.
-func Faults() []FaultInfo {
-	out := make([]FaultInfo, 0, len(faultDescriptions))
-	for n, d := range faultDescriptions {
-		out = append(out, FaultInfo{Name: n, Description: d})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+func Faults() []FaultInfo { return faults.OfKind(faults.SSO) }
+
+// checks are the verification steps of Accept that a fault can switch
+// off; defaultChecks is what a real deployment runs.
+type checks struct {
+	signature    bool          // refuse unsigned messages, verify signatures
+	issuer       bool          // the Issuer must be the trusted IdP
+	audience     bool          // AudienceRestriction must name this SP
+	skew         time.Duration // tolerance on Conditions times; 0 = Config.ClockSkew
+	verifySkew   time.Duration // how far gosaml2's clock is set back; 0 = Config.ClockSkew
+	replay       bool          // remember assertion IDs
+	knownOnly    bool          // refuse users the directory does not have
+	activeOnly   bool          // refuse inactive users
+	firstNameID  bool          // read the identity from the first assertion in the document
+	trustedIssue string        // when set, the IdP entity ID the SP trusts instead of the metadata's
 }
 
-type faultSet map[string]bool
+var defaultChecks = checks{signature: true, issuer: true, audience: true, replay: true, knownOnly: true, activeOnly: true}
 
-func newFaultSet(names []string) (faultSet, error) {
-	fs := faultSet{}
-	for _, n := range names {
-		if _, ok := faultDescriptions[n]; !ok {
-			return nil, fmt.Errorf("sso: unknown fault %q (known: %s)", n, strings.Join(faultNames(), ", "))
-		}
-		fs[n] = true
+// checksFor returns the checks with the faults in set switched off.
+func checksFor(set faults.Set) checks {
+	c := defaultChecks
+	c.signature = !set.On("sso-skip-signature")
+	c.issuer = !set.On("sso-any-issuer")
+	c.audience = !set.On("sso-ignore-audience")
+	if set.On("sso-ignore-expiry") {
+		// A quarter-of-an-hour-old response still passes, but the IdP's
+		// certificate is not yet invalid.
+		c.skew, c.verifySkew = 24*time.Hour, 20*time.Minute
 	}
-	return fs, nil
+	c.replay = !set.On("sso-no-replay-check")
+	c.knownOnly = !set.On("sso-sign-in-unknown")
+	c.activeOnly = !set.On("sso-ignore-deactivation")
+	c.firstNameID = set.On("sso-naive-wrapping")
+	if set.On("sso-trust-other-issuer") {
+		c.trustedIssue = "http://www.okta.com/exk-another-tenant"
+	}
+	return c
 }
 
-func faultNames() []string {
-	var n []string
-	for _, f := range Faults() {
-		n = append(n, f.Name)
+// wrapFaults wraps the SP's handler with the faults that act on HTTP.
+func wrapFaults(set faults.Set, h http.Handler) http.Handler {
+	switch {
+	case set.On("sso-refuse-all"):
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "forbidden", http.StatusForbidden)
+		})
+	case set.On("sso-no-session"):
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(noCookies{w}, r)
+		})
 	}
-	return n
+	return h
+}
+
+// noCookies drops the Set-Cookie headers of an answer (sso-no-session).
+type noCookies struct{ http.ResponseWriter }
+
+func (n noCookies) WriteHeader(status int) {
+	n.Header().Del("Set-Cookie")
+	n.ResponseWriter.WriteHeader(status)
+}
+
+func (n noCookies) Write(b []byte) (int, error) {
+	n.Header().Del("Set-Cookie")
+	return n.ResponseWriter.Write(b)
 }
 
 // signsItself reports whether a carries a signature whose reference names
@@ -83,7 +103,7 @@ func signsItself(a *etree.Element) bool {
 	return false
 }
 
-// naiveWrapped implements FaultNaiveWrapping: it keeps only the assertions
+// naiveWrapped implements sso-naive-wrapping: it keeps only the assertions
 // that carry their own signature for verification (what a library looking for "a valid
 // signature somewhere" does) and reports the NameID of the first assertion
 // in document order. ok is false when raw has no second assertion.

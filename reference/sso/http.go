@@ -20,7 +20,9 @@ const SessionCookie = "scimconform_sso"
 //	POST /acs       the ACS: 303 to /app with a session cookie, or 400/403 with the reason
 //	GET  /app       the signed-in page (401 when not signed in; 403 and sign-out when the user was deactivated since)
 //	GET|POST /logout  ends the session and clears the cookie
-func (s *SP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *SP) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *SP) serve(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	if s.basePath != "" && strings.HasPrefix(p, s.basePath+"/") {
 		p = strings.TrimPrefix(p, s.basePath)

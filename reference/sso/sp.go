@@ -33,6 +33,7 @@ import (
 	"github.com/russellhaering/gosaml2/types"
 	dsig "github.com/russellhaering/goxmldsig"
 
+	"github.com/scimconform/scimconform/internal/faults"
 	"github.com/scimconform/scimconform/reference"
 )
 
@@ -127,7 +128,8 @@ type SP struct {
 	replay   *expiringSet
 	requests *expiringSet
 	sessions *sessionStore
-	faults   faultSet
+	checks   checks       // what Accept verifies (all of it unless a fault says otherwise)
+	handler  http.Handler // the routes, wrapped by the HTTP faults
 }
 
 type idpInfo struct {
@@ -191,17 +193,22 @@ func New(cfg Config, dir Directory) (*SP, error) {
 	if err != nil {
 		return nil, err
 	}
-	faults, err := newFaultSet(cfg.Faults)
+	set, err := faults.NewSet(faults.SSO, cfg.Faults)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sso: %w", err)
 	}
-	return &SP{
-		faults: faults,
+	sp := &SP{
+		checks: checksFor(set),
 		cfg:    cfg, dir: dir, log: log, idp: idp, basePath: base.Path,
 		replay:   newExpiringSet(cfg.MaxReplayEntries),
 		requests: newExpiringSet(10000),
 		sessions: newSessionStore(),
-	}, nil
+	}
+	if sp.checks.trustedIssue != "" {
+		sp.idp.entityID = sp.checks.trustedIssue
+	}
+	sp.handler = wrapFaults(set, http.HandlerFunc(sp.serve))
+	return sp, nil
 }
 
 func readMetadata(src string, client *http.Client) ([]byte, error) {
@@ -277,16 +284,24 @@ func (s *SP) provider(clock time.Time) *saml2.SAMLServiceProvider {
 	return &saml2.SAMLServiceProvider{
 		IdentityProviderSSOURL:      s.idp.ssoURL,
 		IdentityProviderSSOBinding:  saml2.BindingHttpRedirect,
-		IdentityProviderIssuer:      s.idp.entityID,
+		IdentityProviderIssuer:      s.trustedIssuer(),
 		AssertionConsumerServiceURL: s.cfg.ACSURL,
 		ServiceProviderIssuer:       s.cfg.EntityID,
 		AudienceURI:                 s.cfg.EntityID,
 		NameIdFormat:                nameIDFormatEmail,
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: s.idp.certs},
 		AllowMissingAttributes:      true,
-		SkipSignatureValidation:     s.faults[FaultSkipSignature],
+		SkipSignatureValidation:     !s.checks.signature,
 		Clock:                       dsig.NewFakeClockAt(clock),
 	}
+}
+
+// trustedIssuer is the Issuer gosaml2 requires; empty skips the check.
+func (s *SP) trustedIssuer() string {
+	if !s.checks.issuer {
+		return ""
+	}
+	return s.idp.entityID
 }
 
 // EntityID returns the SP's entity ID (the audience IdPs must name).

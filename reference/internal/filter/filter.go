@@ -193,26 +193,18 @@ func resolveAttr(p parser.AttributePath, res schema.Resource, scope *schema.Attr
 	return at, nil
 }
 
-// Options change how Match compares values.
-type Options struct {
-	// CaseExactUserName compares userName case-sensitively; it exists only for
-	// the reference server's case-sensitive-filter fault.
-	CaseExactUserName bool
-}
-
 // Match reports whether the resource doc (a decoded JSON object including
 // id and meta) satisfies the filter. Attribute names match
 // case-insensitively; strings compare case-insensitively unless the
 // attribute is caseExact in res; a multi-valued attribute matches if any
 // value does.
-func (f *Filter) Match(doc map[string]any, res schema.Resource, opts Options) bool {
-	ev := evaluator{res: res, opts: opts}
+func (f *Filter) Match(doc map[string]any, res schema.Resource) bool {
+	ev := evaluator{res: res}
 	return ev.eval(f.expr, doc, nil)
 }
 
 type evaluator struct {
-	res  schema.Resource
-	opts Options
+	res schema.Resource
 }
 
 func (ev evaluator) eval(e parser.Expression, doc map[string]any, scope *schema.Attribute) bool {
@@ -266,9 +258,6 @@ func (ev evaluator) compare(x *parser.AttributeExpression, doc map[string]any, s
 		}
 	}
 	caseExact := at.CaseExact
-	if ev.opts.CaseExactUserName && scope == nil && strings.EqualFold(at.Name, "userName") {
-		caseExact = true
-	}
 	switch x.Operator {
 	case parser.PR:
 		for _, v := range values {
@@ -477,13 +466,13 @@ func unescape(s string) string {
 // MatchElement reports whether one element of the multi-valued complex
 // attribute at satisfies the value filter expr (the part between brackets
 // of a PATCH path such as `emails[type eq "work"]`).
-func MatchElement(expr parser.Expression, elem map[string]any, at schema.Attribute, opts Options) (matched bool) {
+func MatchElement(expr parser.Expression, elem map[string]any, at schema.Attribute) (matched bool) {
 	defer func() {
 		if recover() != nil {
 			matched = false
 		}
 	}()
-	ev := evaluator{opts: opts}
+	ev := evaluator{}
 	return ev.eval(expr, elem, &at)
 }
 

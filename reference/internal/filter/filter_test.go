@@ -75,19 +75,9 @@ func TestMatch(t *testing.T) {
 		if err := f.Validate(schema.UserResource); err != nil {
 			t.Errorf("Validate(%s): %v", c.filter, err)
 		}
-		if got := f.Match(d, schema.UserResource, Options{}); got != c.want {
+		if got := f.Match(d, schema.UserResource); got != c.want {
 			t.Errorf("%s: got %v, want %v", c.filter, got, c.want)
 		}
-	}
-}
-
-func TestCaseExactUserNameOption(t *testing.T) {
-	f, err := Parse(`userName eq "ada.lovelace@example.com"`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Match(doc(t), schema.UserResource, Options{CaseExactUserName: true}) {
-		t.Fatal("case-exact option still matched a different case")
 	}
 }
 
@@ -179,8 +169,8 @@ func FuzzParseFilter(f *testing.F) {
 			return
 		}
 		_ = flt.Validate(schema.UserResource)
-		_ = flt.Match(d, schema.UserResource, Options{})
-		_ = flt.Match(d, schema.GroupResource, Options{CaseExactUserName: true})
+		_ = flt.Match(d, schema.UserResource)
+		_ = flt.Match(d, schema.GroupResource)
 		_, _, _ = flt.SimpleEq(schema.UserResource)
 	})
 }

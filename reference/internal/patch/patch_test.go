@@ -127,12 +127,6 @@ func TestApplyGroupOkta(t *testing.T) {
 	if got := doc["members"]; !reflect.DeepEqual(got, []any{map[string]any{"value": "u9"}}) {
 		t.Fatalf("replace members: %v", got)
 	}
-	if err := Apply(doc, ops(t, `{"Operations":[{"op":"replace","path":"members","value":[{"value":"u9"}]}]}`), schema.GroupResource, Options{AppendOnReplace: true}); err != nil {
-		t.Fatal(err)
-	}
-	if got := doc["members"].([]any); len(got) != 2 {
-		t.Fatalf("AppendOnReplace: %v", got)
-	}
 	if err := Apply(doc, ops(t, `{"Operations":[{"op":"remove","path":"members","value":[{"value":"u9"}]}]}`), schema.GroupResource, Options{}); err != nil {
 		t.Fatal(err)
 	}

@@ -106,9 +106,9 @@ func jsonType(v any) string {
 // checked values, extension objects for known extensions. Read-only
 // attributes (id, meta, groups) and unknown attributes are left out and
 // their names returned in ignored, because Okta echoes back whatever the
-// server returned (okta-wire §5.1, §11 #13). The writeOnly password is kept
-// only when keepPassword is true. schemas is rebuilt by the server.
-func (r Resource) Canonical(body map[string]any, keepPassword bool) (doc map[string]any, ignored []string, err error) {
+// server returned (okta-wire §5.1, §11 #13). The writeOnly password is
+// left out too (okta-wire §4.2). schemas is rebuilt by the server.
+func (r Resource) Canonical(body map[string]any) (doc map[string]any, ignored []string, err error) {
 	doc = map[string]any{}
 	for k, v := range body {
 		if strings.EqualFold(k, "schemas") {
@@ -145,7 +145,7 @@ func (r Resource) Canonical(body map[string]any, keepPassword bool) (doc map[str
 			ignored = append(ignored, k)
 			continue
 		}
-		if at.ReadOnly() || (at.WriteOnly() && !keepPassword) {
+		if at.ReadOnly() || at.WriteOnly() {
 			ignored = append(ignored, at.Name)
 			continue
 		}

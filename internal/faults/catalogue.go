@@ -1,0 +1,258 @@
+package faults
+
+// Step text fragments and failure message fragments the catalogue uses
+// more than once. A fragment names the suite's wording; when a step's
+// wording changes, this table and the self-test say so in one place.
+const (
+	thenAnswers       = "the app answers"
+	thenEvery401      = "every answer is 401 with a SCIM error body"
+	thenEvery404      = "every answer is 404 with a SCIM error body"
+	thenList          = "the answer is a ListResponse with integer counters"
+	thenRecorded      = "Okta records the operation as successful"
+	thenRefuses       = "the app refuses the sign-in"
+	thenSignedIn      = "is signed in to the app"
+	thenSCIMError     = "the answer is a SCIM error with status"
+	thenNoPassword    = "the answer does not contain the password Okta sent"
+	thenAsOktaSent    = "the answer is the user \"Ada\" as Okta sent it"
+	thenSpecUser      = "the answer is the random SPEC test user"
+	thenExactMembers  = "in the app has exactly the members"
+	thenListsExactly  = "the answer lists exactly the user"
+	msgWrongStatus    = "unexpected http status"
+	msgUnexpected     = "wrong status"
+	msgNotJSON        = "not JSON"
+	msgInteger        = "must be a JSON integer"
+	msgTaskFailed     = "would record"
+	msgSignedIn       = "signed the person in"
+	msgNotSignedIn    = "was not signed in"
+	msgPassword       = "password"
+	pendingPositive   = "helper B: positive controls in the SSO steps (a valid sign-in first; no answer is an error)"
+	pendingAuthAnswer = "helper B: AUTH-007 requires an HTTP answer to every probe (no answer is an error)"
+)
+
+// sp is every SSO scenario but SSO-001 and SSO-002, whose own Then steps a
+// broken SP fails directly.
+var ssoNegative = []string{"SSO-003", "SSO-004", "SSO-005", "SSO-006", "SSO-007", "SSO-008", "SSO-009", "SSO-010", "SSO-011", "SSO-012", "SSO-013"}
+
+func b(id, then, msg string) Break { return Break{Scenario: id, Then: then, Message: msg} }
+
+var catalogue = []Fault{
+	// ---- token ------------------------------------------------------------
+	{Name: "accept-any-token", Kind: SCIM,
+		Description: "Any non-empty Authorization header value is accepted.",
+		Breaks: []Break{b("AUTH-003", thenEvery401, msgUnexpected), b("AUTH-004", thenAnswers+" 401", msgWrongStatus),
+			b("AUTH-005", thenEvery401, msgUnexpected), b("AUTH-006", thenEvery401, msgUnexpected), b("SPEC-011", thenAnswers+" 401", msgWrongStatus)}},
+	{Name: "auth-skip-patch", Kind: SCIM,
+		Description: "PATCH /Users/{id} and PATCH /Groups/{id} require no credentials; every other route still does.",
+		Breaks:      []Break{b("AUTH-002", thenEvery401, msgUnexpected), b("AUTH-003", thenEvery401, msgUnexpected), b("AUTH-006", thenEvery401, msgUnexpected)}},
+	{Name: "plain-text-401", Kind: SCIM,
+		Description: "401 answers are text/plain with the non-JSON body \"Unauthorized\".",
+		Breaks: []Break{b("AUTH-002", thenEvery401, msgNotJSON), b("AUTH-003", thenEvery401, msgNotJSON), b("AUTH-004", thenSCIMError, msgNotJSON),
+			b("AUTH-005", thenEvery401, msgNotJSON), b("AUTH-006", thenEvery401, msgNotJSON), b("SPEC-011", thenSCIMError, msgNotJSON)}},
+	{Name: "echo-token", Kind: SCIM,
+		Description: "The 401 detail quotes the presented Authorization value back (\"invalid token: <value>\").",
+		Breaks:      []Break{b("AUTH-007", "no answer contains the presented token", "echoed the presented token")}},
+	{Name: "ignore-revocation", Kind: SCIM,
+		Description: "Revoked tokens keep working: a token that was once accepted is remembered and never checked again.",
+		Breaks:      []Break{b("AUTH-006", thenEvery401, msgUnexpected)}},
+	{Name: "hang-on-wrong-token", Kind: SCIM, ShortTimeout: true, Outcome: ErrorOrFail,
+		Description: "Requests with a wrong bearer token get no answer: the server holds them until the client gives up (a WAF that tarpits guessed tokens).",
+		Breaks:      []Break{{Scenario: "AUTH-007"}, {Scenario: "AUTH-003"}, {Scenario: "AUTH-005"}, {Scenario: "AUTH-006"}},
+		Pending:     pendingAuthAnswer},
+
+	// ---- lookups and lists -------------------------------------------------
+	{Name: "counters-as-strings", Kind: SCIM,
+		Description: "Unfiltered GET /Users listings (Test API Credentials, import paging) serialise totalResults, startIndex and itemsPerPage as JSON strings; filtered lookups are correct.",
+		Breaks:      []Break{b("AUTH-001", thenList, msgInteger), b("SPEC-001", thenList, msgInteger), b("IMP-002", thenList, msgInteger)},
+		// IMP-001 and IMP-003 check the counters already in their When step.
+		Collateral: []string{"IMP-001", "IMP-003", "IMP-004"}},
+	{Name: "lookup-miss-404", Kind: SCIM,
+		Description: "A filtered list with no match answers 404 and a SCIM error instead of 200 with totalResults 0.",
+		Breaks:      []Break{b("USR-001", thenAnswers+" 200", msgWrongStatus), b("SPEC-003", thenAnswers+" 200", msgWrongStatus), b("SPEC-005", thenAnswers+" 200", msgWrongStatus)}},
+	{Name: "case-sensitive-filter", Kind: SCIM,
+		Description: "userName eq compares case-sensitively (uniqueness stays case-insensitive): a lookup in another case finds nothing.",
+		Breaks:      []Break{b("USR-004", thenListsExactly, "exactly one user")}},
+	{Name: "case-sensitive-lookup-404", Kind: SCIM,
+		Description: "A userName eq lookup whose value matches a user only in another letter case answers 404 (a case-sensitive index plus a 404 for misses).",
+		Breaks:      []Break{b("SPEC-009", thenAnswers+" 200", msgWrongStatus), b("USR-004", thenAnswers+" 200", msgWrongStatus)}},
+	{Name: "filter-hides-inactive", Kind: SCIM,
+		Description: "Filtered lookups omit inactive users (unfiltered listings still show them).",
+		Breaks:      []Break{b("USR-011", thenListsExactly, "exactly one user")},
+		Collateral:  []string{"SSO-002", "USR-012"}},
+	{Name: "zero-based-paging", Kind: SCIM,
+		Description: "Unfiltered listings treat startIndex as a 0-based offset (startIndex=1 skips the first resource); filtered lookups return every match.",
+		Breaks:      []Break{b("IMP-001", "every user from this run is seen exactly once", "paging")}},
+	{Name: "listing-order-rotates", Kind: SCIM,
+		Description: "Unfiltered GET /Users listings return the users in an order that rotates by one on every request (no stable sort), so pages overlap and miss users.",
+		Breaks:      []Break{b("IMP-001", "every user from this run is seen exactly once", "paging")}},
+	{Name: "items-per-page-requested", Kind: SCIM,
+		Description: "itemsPerPage echoes the requested count instead of the number returned.",
+		Breaks:      []Break{b("IMP-002", "itemsPerPage equals the number of Resources returned", "itemsPerPage"), b("IMP-003", "itemsPerPage equals the number of Resources returned", "itemsPerPage")}},
+	{Name: "past-end-400", Kind: SCIM,
+		Description: "A startIndex greater than totalResults answers 400 invalidValue.",
+		Breaks:      []Break{b("IMP-003", thenAnswers+" 200", msgWrongStatus)}},
+	{Name: "invalid-filter-500", Kind: SCIM,
+		Description: "An unparsable or unsupported filter answers 500 instead of 400 invalidFilter.",
+		Breaks:      []Break{b("ERR-004", thenAnswers+" 400", msgWrongStatus)}},
+
+	// ---- create and read ---------------------------------------------------
+	{Name: "create-200", Kind: SCIM,
+		Description: "POST /Users answers 200 instead of 201 (body otherwise correct).",
+		Breaks:      []Break{b("USR-002", thenAnswers+" 201", msgWrongStatus), b("USR-006", thenAnswers+" 201", msgWrongStatus), b("SPEC-006", thenAnswers+" 201", msgWrongStatus)},
+		Collateral:  []string{"SPEC-007", "SPEC-008", "SPEC-009", "SPEC-011"}},
+	{Name: "create-empty-body", Kind: SCIM,
+		Description: "POST /Users answers 201 with an empty resource: only schemas, id and meta (the user is stored; a later GET shows it).",
+		Breaks:      []Break{b("USR-002", thenAsOktaSent, "userName"), b("SPEC-006", thenSpecUser, "userName")}},
+	{Name: "lowercase-username", Kind: SCIM,
+		Description: "userName is stored and returned lower-cased.",
+		Breaks: []Break{b("USR-002", thenAsOktaSent, "case must be preserved"), b("USR-003", thenAsOktaSent, "case must be preserved"),
+			b("SPEC-006", thenSpecUser, "mixed-case"), b("SPEC-007", thenSpecUser, "mixed-case")}},
+	{Name: "get-omits-emails", Kind: SCIM,
+		Description: "GET /Users/{id} leaves out emails (treated as returned \"request\"); lists and writes still show them.",
+		Breaks:      []Break{b("SPEC-002", "the answer has non-empty values at", "emails[0].value"), b("USR-003", thenAsOktaSent, "primary email")}},
+	{Name: "no-uniqueness", Kind: SCIM,
+		Description: "A duplicate userName (any case) creates another user with 201 instead of 409.",
+		Breaks:      []Break{b("USR-005", thenAnswers+" 409", msgWrongStatus), b("SPEC-008", thenAnswers+" 409", msgWrongStatus)}},
+	{Name: "conflict-wrong-scimtype", Kind: SCIM,
+		Description: "409 answers carry scimType invalidValue instead of uniqueness.",
+		Breaks:      []Break{b("USR-005", thenSCIMError, "uniqueness"), b("SPEC-008", thenAnswers+" 409", "uniqueness")},
+		Pending:     "helper B: USR-005/SPEC-008 check scimType uniqueness on the 409"},
+	{Name: "echo-password", Kind: SCIM,
+		Description: "The password sent on POST/PUT/PATCH is stored and returned in responses.",
+		Breaks:      []Break{b("USR-006", thenNoPassword, msgPassword), b("USR-008", thenNoPassword, msgPassword)}},
+	{Name: "echo-password-credential", Kind: SCIM,
+		Description: "The password sent on POST/PUT/PATCH is returned as credential.value, never as a top-level password.",
+		Breaks:      []Break{b("USR-006", thenNoPassword, msgPassword), b("USR-008", thenNoPassword, msgPassword)},
+		Pending:     "helper B: the password check looks for the sent value anywhere in the raw response"},
+	{Name: "externalid-unique", Kind: SCIM,
+		Description: "POST /Users with an externalId already used by any user (also inactive) answers 409 uniqueness.",
+		Breaks:      []Break{b("USR-013", thenRecorded, msgTaskFailed)}},
+
+	// ---- updates -----------------------------------------------------------
+	{Name: "put-ignores-name", Kind: SCIM,
+		Description: "PUT answers 200 but does not change name or displayName (other attributes update).",
+		Breaks:      []Break{b("USR-007", "name.familyName", "was not updated")}},
+	{Name: "strict-put", Kind: SCIM, Profiles: []string{OIN}, // AIW PUTs back its GET for every update: every task would fail
+		Description: "PUT rejects bodies containing id, meta, password, groups or unknown attributes with 400 invalidSyntax.",
+		Breaks:      []Break{b("USR-008", thenAnswers+" 200", msgWrongStatus)},
+		Collateral:  []string{"USR-007", "USR-009", "USR-012"}},
+	{Name: "silent-email-ignore", Kind: SCIM,
+		Description: "A PUT/PATCH that changes userName or the primary email answers 200 and keeps the old values.",
+		Breaks:      []Break{b("USR-009", "the change is applied, or refused", "kept the old email")}},
+	{Name: "ignore-deactivation", Kind: SCIM,
+		Description: "PATCH/PUT with active:false answers 200 showing active:false but does not store it.",
+		Breaks:      []Break{b("USR-010", "the answer has active false", "wrong value")},
+		Collateral:  []string{"SSO-002", "USR-011", "USR-013"}},
+	{Name: "ignore-reactivation", Kind: SCIM,
+		Description: "PATCH/PUT with active:true on an inactive user answers 200 showing active:true but does not store it.",
+		Breaks:      []Break{b("USR-012", "the answer has active true", "wrong value")},
+		Collateral:  []string{"SSO-002"}},
+	{Name: "ignore-reactivation-patch", Kind: SCIM, Profiles: []string{OIN},
+		Description: "Okta's reactivation PATCH (active:true) answers 200 but is not stored; a later full PUT still reactivates.",
+		Breaks:      []Break{b("USR-012", "active true", "active")},
+		Pending:     "helper B: USR-012 checks the user is active right after the reactivation PATCH, before the PUT"},
+	{Name: "path-only-patch", Kind: SCIM, Profiles: []string{OIN},
+		Description: "PATCH operations without path are rejected with 400 invalidPath (an Azure-only server); operations with path work.",
+		Breaks:      []Break{b("USR-010", thenRecorded, msgTaskFailed)},
+		Collateral:  []string{"GRP-002", "GRP-003", "GRP-004", "SSO-002", "USR-011", "USR-012", "USR-013"}},
+	{Name: "inactive-404", Kind: SCIM,
+		Description: "GET /Users/{id} answers 404 for inactive users.",
+		Breaks:      []Break{b("USR-010", thenAnswers+" 200", msgWrongStatus)},
+		// SPEC-002 reads the first listed user, an inactive one by then;
+		// AIW reactivates with GET then PUT, and the GET answers 404.
+		Collateral:        []string{"SPEC-002", "USR-013"},
+		ProfileCollateral: map[string][]string{AIW: {"SSO-002", "USR-012"}}},
+
+	// ---- errors ------------------------------------------------------------
+	{Name: "malformed-id-400", Kind: SCIM,
+		Description: "Ids that are not UUIDs answer 400 invalidValue instead of 404.",
+		Breaks:      []Break{b("ERR-001", thenEvery404, msgUnexpected), b("SPEC-004", thenAnswers+" 404", msgWrongStatus), b("SPEC-012", thenAnswers+" 404", msgWrongStatus)}},
+	{Name: "html-errors", Kind: SCIM,
+		Description: "404 answers (unknown route or unknown id) are text/html pages.",
+		Breaks: []Break{b("ERR-001", thenEvery404, msgNotJSON), b("ERR-005", thenSCIMError, msgNotJSON),
+			b("SPEC-004", thenSCIMError, msgNotJSON), b("SPEC-012", thenSCIMError, msgNotJSON)}},
+	{Name: "bad-json-500", Kind: SCIM,
+		Description: "Malformed JSON bodies and wrong JSON types (\"active\":\"yes\") answer 500 with a SCIM error body.",
+		Breaks:      []Break{b("ERR-002", thenAnswers+" 400", msgWrongStatus), b("ERR-003", thenAnswers+" 400", msgWrongStatus)}},
+
+	// ---- groups ------------------------------------------------------------
+	{Name: "group-create-200", Kind: SCIM,
+		Description: "POST /Groups answers 200 instead of 201.",
+		Breaks:      []Break{b("GRP-001", "the app answered Okta's POST /Groups with 201", msgWrongStatus)}},
+	{Name: "group-patch-add-ignored", Kind: SCIM, Profiles: []string{OIN},
+		Description: "PATCH add of group members answers 204 and stores nothing.",
+		Breaks:      []Break{b("GRP-002", thenExactMembers, "not Okta's members")},
+		Collateral:  []string{"GRP-001", "GRP-003"}},
+	{Name: "group-remove-filter-unsupported", Kind: SCIM, Profiles: []string{OIN},
+		Description: "PATCH remove with path members[value eq \"...\"] answers 400 invalidPath.",
+		Breaks:      []Break{b("GRP-003", thenRecorded, msgTaskFailed)}},
+	{Name: "group-remove-only-last", Kind: SCIM, Profiles: []string{OIN},
+		Description: "A PATCH that removes several members removes only the last one named.",
+		Breaks:      []Break{b("GRP-003", thenExactMembers, "not Okta's members")},
+		Pending:     "helper B: GRP-003 removes one of several members, not only the last"},
+	{Name: "group-rename-rejects-id", Kind: SCIM, Profiles: []string{OIN},
+		Description: "A PATCH replace whose value object contains id answers 400 mutability (even when equal).",
+		Breaks:      []Break{b("GRP-004", thenRecorded, msgTaskFailed)},
+		Collateral:  []string{"GRP-002", "GRP-003"}},
+	{Name: "group-replace-appends", Kind: SCIM, Profiles: []string{OIN},
+		Description: "PATCH replace of members adds the new members and keeps the old ones.",
+		Breaks:      []Break{b("GRP-005", thenExactMembers, "not Okta's members")}},
+	{Name: "group-delete-noop", Kind: SCIM,
+		Description: "DELETE /Groups/{id} answers 204 but the group stays.",
+		Breaks:      []Break{b("GRP-006", "is gone from the app", msgWrongStatus)}},
+
+	// ---- discovery ---------------------------------------------------------
+	{Name: "no-discovery", Kind: SCIM,
+		Description: "/ServiceProviderConfig, /Schemas and /ResourceTypes answer 404.",
+		Breaks:      []Break{b("DSC-001", thenAnswers+" 200", msgWrongStatus), b("DSC-002", thenAnswers+" 200", msgWrongStatus), b("DSC-003", thenAnswers+" 200", msgWrongStatus)},
+		Collateral:  []string{"DSC-004"}},
+	{Name: "discovery-writable", Kind: SCIM,
+		Description: "POST to the discovery endpoints answers 201 instead of 405.",
+		Breaks:      []Break{b("DSC-004", "every answer is 405", msgUnexpected)}},
+
+	// ---- SAML SP -----------------------------------------------------------
+	{Name: "sso-skip-signature", Kind: SSO,
+		Description: "Signatures are not verified (gosaml2 SkipSignatureValidation): unsigned, foreign-key and modified assertions sign people in.",
+		Breaks:      []Break{b("SSO-004", thenRefuses, msgSignedIn), b("SSO-005", thenRefuses, msgSignedIn), b("SSO-006", thenRefuses, msgSignedIn)}},
+	{Name: "sso-ignore-audience", Kind: SSO,
+		Description: "The AudienceRestriction is not checked (gosaml2 only warns about it).",
+		Breaks:      []Break{b("SSO-010", thenRefuses, msgSignedIn)}},
+	{Name: "sso-ignore-expiry", Kind: SSO,
+		Description: "Conditions and SubjectConfirmationData times are checked with a 24-hour skew, so expired and not-yet-valid assertions pass.",
+		Breaks:      []Break{b("SSO-008", thenRefuses, msgSignedIn), b("SSO-009", thenRefuses, msgSignedIn)}},
+	{Name: "sso-no-replay-check", Kind: SSO,
+		Description: "Assertion IDs are not remembered: a captured response signs in again.",
+		Breaks:      []Break{b("SSO-013", thenRefuses, msgSignedIn)}},
+	{Name: "sso-ignore-deactivation", Kind: SSO,
+		Description: "Inactive (deprovisioned) users are signed in.",
+		Breaks:      []Break{b("SSO-002", thenRefuses, msgSignedIn)}},
+	{Name: "sso-sign-in-unknown", Kind: SSO,
+		Description: "Users unknown to the directory are signed in (silent just-in-time access).",
+		Breaks:      []Break{b("SSO-003", thenRefuses, msgSignedIn)}},
+	{Name: "sso-naive-wrapping", Kind: SSO,
+		Description: "XML signature wrapping: the signature of the signed assertion is checked, but the identity is read from the first assertion in the document.",
+		Breaks:      []Break{b("SSO-007", thenRefuses, msgSignedIn)}},
+	{Name: "sso-any-issuer", Kind: SSO,
+		Description: "The assertion's Issuer is not compared with the trusted IdP: an assertion naming another issuer but signed with the trusted key signs in.",
+		Breaks:      []Break{b("SSO-014", thenRefuses, msgSignedIn)},
+		Pending:     "helper B: a scenario posting an assertion from another issuer signed with the right key (ID to be reconciled)"},
+	{Name: "sso-no-session", Kind: SSO,
+		Description: "The ACS verifies the response and redirects to the app but sets no session cookie, so nobody is ever signed in.",
+		Breaks:      []Break{b("SSO-001", thenSignedIn, msgNotSignedIn), b("SSO-002", thenSignedIn, msgNotSignedIn)},
+		Collateral:  []string{"SSO-013"}},
+	{Name: "sso-refuse-all", Kind: SSO,
+		Description: "Negative control: the SP answers 403 to every request, so nobody can sign in.",
+		Breaks:      []Break{b("SSO-001", thenSignedIn, msgNotSignedIn), b("SSO-002", thenSignedIn, msgNotSignedIn)},
+		Collateral:  ssoNegative,
+		Pending:     pendingPositive},
+	{Name: "sso-trust-other-issuer", Kind: SSO,
+		Description: "Negative control: the SP trusts another IdP entity ID than the one that signs, so every assertion is refused for its issuer.",
+		Breaks:      []Break{b("SSO-001", thenSignedIn, msgNotSignedIn), b("SSO-002", thenSignedIn, msgNotSignedIn)},
+		Collateral:  ssoNegative,
+		Pending:     pendingPositive},
+	{Name: "sso-dead-acs", Kind: Target, Outcome: ErrorOrFail,
+		Description: "Negative control: the suite is given an ACS URL (and login URL) on a closed port, so no sign-in gets an answer.",
+		Breaks: []Break{{Scenario: "SSO-001"}, {Scenario: "SSO-002"}, {Scenario: "SSO-003"}, {Scenario: "SSO-004"}, {Scenario: "SSO-005"},
+			{Scenario: "SSO-006"}, {Scenario: "SSO-007"}, {Scenario: "SSO-008"}, {Scenario: "SSO-009"}, {Scenario: "SSO-010"},
+			{Scenario: "SSO-011"}, {Scenario: "SSO-012"}, {Scenario: "SSO-013"}},
+		Pending: pendingPositive},
+}
