@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -116,6 +117,10 @@ func everyAnswerIsASCIMError(ctx context.Context, status int) error {
 	for i := range w.answers {
 		ex := &w.answers[i]
 		w.rec.about(fmt.Sprintf("%s %s", ex.Method, ex.URL))
+		if ex.StatusCode == 0 {
+			w.rec.noAnswer("no HTTP answer (a refusal must be an HTTP answer)", ex.Err)
+			continue
+		}
 		if ex.StatusCode != status {
 			w.rec.fail("wrong status", strconv.Itoa(status), statusText(ex))
 			continue
@@ -124,6 +129,13 @@ func everyAnswerIsASCIMError(ctx context.Context, status int) error {
 		w.checkSCIMError(ex, status)
 	}
 	return w.rec.err()
+}
+
+// isNoAnswer reports whether err is a transport failure of the mock client
+// (timeout, refused, TLS, ...): the target gave no answer to judge.
+func isNoAnswer(err error) bool {
+	var te *okta.TransportError
+	return errors.As(err, &te)
 }
 
 func statusText(ex *okta.Exchange) string {
@@ -142,6 +154,9 @@ func oktaRecordsSuccess(ctx context.Context) error {
 		msg := w.outcome.Message
 		if msg == "" && w.outcome.Err != nil {
 			msg = w.outcome.Err.Error()
+		}
+		if isNoAnswer(w.outcome.Err) {
+			return harnessf("the %s task got no answer to judge: %w", w.outcome.Operation, w.outcome.Err)
 		}
 		w.rec.fail(fmt.Sprintf("Okta would record the %s task as failed: %s", w.outcome.Operation, msg), "a successful task", "failed task")
 	}

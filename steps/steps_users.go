@@ -53,11 +53,15 @@ func (w *world) assign(ctx context.Context, alias string) okta.Outcome {
 	return o
 }
 
-// setupFailed turns a failed precondition into a step failure that names it.
+// setupFailed turns a failed precondition into a step failure that names
+// it, or into a harness error when the target gave no answer at all.
 func setupFailed(what string, o okta.Outcome) error {
 	msg := o.Message
 	if msg == "" && o.Err != nil {
 		msg = o.Err.Error()
+	}
+	if isNoAnswer(o.Err) {
+		return harnessf("precondition %s got no answer: %w", what, o.Err)
 	}
 	return &checkError{failures: []failure{{message: fmt.Sprintf("precondition failed: %s: %s", what, msg), expected: "a successful Okta task", actual: "failed task"}}}
 }

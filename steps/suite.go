@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,9 +26,20 @@ var ErrNothingSelected = errors.New("no scenario matches the selection (check --
 // Run executes the selected scenarios against cfg.BaseURL and returns the
 // results. It returns an error only when the suite could not run at all
 // (invalid configuration, broken catalogue, nothing selected); failing
-// scenarios are results, not errors. Secrets in cfg are redacted from the
-// returned run. Run must not be called concurrently in one process, because
-// godog sets process-wide environment variables.
+// scenarios are results, not errors.
+//
+// Scenarios that need a capability cfg does not declare (Selection.Declares)
+// are not run: they are listed with reports.StatusNotInScope and the note
+// of the missing capability, and Run.Scope lists every capability. A
+// scenario whose setup failed (the mock client refused the configuration,
+// a Before hook failed) or whose step hit a harness error is
+// reports.StatusError, never a skip.
+//
+// Checks see the real bytes of every exchange; the returned run is redacted
+// once, at the end, with Run.Redact and every secret of cfg (and the
+// passwords the mock client generated). Progress lines are redacted with
+// reports.RedactText. Run must not be called concurrently in one process,
+// because godog sets process-wide environment variables.
 func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -40,25 +52,19 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 	if len(selected) == 0 {
 		return nil, ErrNothingSelected
 	}
-	c := newCollector(&cfg, all, len(selected))
-	st := &suiteState{}
-	suite := godog.TestSuite{
-		Name: "scimconform",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			initScenario(ctx, sc, &cfg, st, c)
-		},
-		Options: &godog.Options{
-			FS:             features.FS,
-			Paths:          []string{"."},
-			Tags:           idExpr(selected),
-			Format:         "progress",
-			Output:         io.Discard,
-			Strict:         true,
-			Concurrency:    cfg.Concurrency,
-			NoColors:       true,
-			DefaultContext: ctx,
-		},
+	var runnable []ScenarioInfo
+	for _, s := range selected {
+		if cfg.Selection.InScope(s) {
+			runnable = append(runnable, s)
+		}
 	}
+	c := newCollector(&cfg, all, len(runnable))
+	for _, s := range selected {
+		if !cfg.Selection.InScope(s) {
+			c.notInScope(s)
+		}
+	}
+	c.progressScope(selected)
 	run := &reports.Run{
 		SchemaVersion:  reports.SchemaVersion,
 		Tool:           reports.Tool{Name: "scimconform", Version: cfg.ToolVersion},
@@ -71,18 +77,44 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 			Image:    cfg.Image,
 		},
 		ConfigHash: cfg.Hash(),
+		Scope:      cfg.Selection.Scope(),
 	}
-	code := suite.Run()
+	// An empty tag expression would make godog run everything.
+	if len(runnable) > 0 {
+		st := &suiteState{}
+		suite := godog.TestSuite{
+			Name: "scimconform",
+			ScenarioInitializer: func(sc *godog.ScenarioContext) {
+				initScenario(ctx, sc, &cfg, st, c)
+			},
+			Options: &godog.Options{
+				FS:             features.FS,
+				Paths:          []string{"."},
+				Tags:           idExpr(runnable),
+				Format:         "progress",
+				Output:         io.Discard,
+				Strict:         true,
+				Concurrency:    cfg.Concurrency,
+				NoColors:       true,
+				DefaultContext: ctx,
+			},
+		}
+		if code := suite.Run(); code == 2 {
+			return nil, fmt.Errorf("godog refused the suite options (exit 2)")
+		}
+	}
 	run.FinishedAt = time.Now().UTC()
 	run.Features = c.features()
-	if code == 2 {
-		return nil, fmt.Errorf("godog refused the suite options (exit 2)")
-	}
-	// A scenario godog never started (e.g. cancelled) stays "skip".
+	// A scenario godog never started (e.g. cancelled) is missing from the
+	// features; ComputeTotals counts what was reported.
 	run.ComputeTotals()
-	run.Redact(cfg.secrets()...)
+	run.Redact(append(cfg.secrets(), c.generatedSecrets()...)...)
 	return run, nil
 }
+
+// newClientFunc builds the mock Okta client of a scenario; tests replace
+// it to exercise setup failures.
+var newClientFunc = newClient
 
 // newClient builds the mock Okta client for one scenario.
 func newClient(cfg *Config) (*okta.Client, error) {
@@ -112,16 +144,15 @@ func clientFeatures(cfg *Config) okta.Features {
 // initScenario registers hooks and steps for one scenario.
 func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config, st *suiteState, c *collector) {
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		client, err := newClient(cfg)
-		w := &world{
-			cfg: cfg, suite: st, client: client,
-			people: map[string]*okta.Person{}, groups: map[string]*okta.Group{}, pushed: map[string]bool{},
-			passwds: map[string]string{}, previousID: map[string]string{}, oldLogin: map[string]string{},
-		}
-		w.rec = &recorder{redact: func(s string) string { return redactAll(s, cfg.secrets()) }}
 		c.begin(s)
+		client, err := newClientFunc(cfg)
 		if err != nil {
-			return ctx, harnessf("mock Okta client: %v", err)
+			return ctx, harnessf("setup: the mock Okta client refused the configuration: %w", err)
+		}
+		w := &world{
+			cfg: cfg, suite: st, client: client, rec: &recorder{},
+			people: map[string]*okta.Person{}, groups: map[string]*okta.Group{}, pushed: map[string]bool{},
+			previousID: map[string]string{}, oldLogin: map[string]string{},
 		}
 		// @exclusive scenarios (paging over the whole tenant) must not see
 		// other scenarios create or delete users midway.
@@ -139,6 +170,10 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		w := worldFrom(ctx)
 		if w == nil {
+			// The Before hook failed: the first step carries its error.
+			if err != nil {
+				c.stepDone(st, status, err, nil, "")
+			}
 			return ctx, nil
 		}
 		defer func() { _ = recover() }() // godog does not recover After hooks (godog #662)
@@ -163,6 +198,7 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		skip := ""
 		if w != nil {
 			skip = w.skipReason
+			c.addSecrets(w.client.GeneratedPasswords())
 			if w.unlock != nil {
 				w.unlock()
 			}
@@ -214,16 +250,6 @@ func (w *world) cleanup(ctx context.Context) {
 	}
 }
 
-// redactAll replaces every secret in s.
-func redactAll(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "<redacted>")
-		}
-	}
-	return s
-}
-
 // collector builds the results model from godog's hooks. Under
 // concurrency, hooks of different scenarios run on different goroutines.
 type collector struct {
@@ -235,6 +261,57 @@ type collector struct {
 	done     int
 	running  map[string]*scenarioRun // by pickle id
 	finished map[string]*reports.Scenario
+	// secrets are generated passwords seen during the run, for Run.Redact.
+	secrets []string
+}
+
+// addSecrets remembers secrets a scenario produced (generated passwords).
+func (c *collector) addSecrets(s []string) {
+	c.mu.Lock()
+	c.secrets = append(c.secrets, s...)
+	c.mu.Unlock()
+}
+
+func (c *collector) generatedSecrets() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.secrets...)
+}
+
+// notInScope records s as not run because the run does not declare a
+// capability it needs.
+func (c *collector) notInScope(s ScenarioInfo) {
+	res := &reports.Scenario{
+		ID: s.ID, Title: s.Title, Tier: c.cfg.Selection.EffectiveTier(s), Areas: s.Areas, Tags: s.Tags,
+		SpecRefs: s.SpecRefs, Line: s.Line, Status: reports.StatusNotInScope,
+		Reason: c.cfg.Selection.notInScopeReason(s), Steps: []reports.Step{},
+	}
+	c.mu.Lock()
+	c.finished[s.ID] = res
+	c.mu.Unlock()
+}
+
+// progressScope prints, before the first scenario, one line per
+// undeclared capability that leaves listed scenarios out of scope.
+func (c *collector) progressScope(selected []ScenarioInfo) {
+	p := c.cfg.Progress
+	if p == nil {
+		return
+	}
+	for _, capb := range capabilities {
+		if c.cfg.Selection.Declares(capb.name) {
+			continue
+		}
+		n := 0
+		for _, s := range selected {
+			if slices.Contains(s.Needs, capb.name) {
+				n++
+			}
+		}
+		if n > 0 {
+			fmt.Fprintf(p, "not in scope: %d scenario(s) — %s\n", n, capb.note(false))
+		}
+	}
 }
 
 type scenarioRun struct {
@@ -275,7 +352,13 @@ func (c *collector) begin(s *godog.Scenario) {
 	}
 	sr := &scenarioRun{res: res, started: time.Now(), stepIdx: map[string]int{}}
 	for i, ps := range s.Steps {
-		res.Steps = append(res.Steps, reports.Step{Text: ps.Text, Status: reports.StatusSkip, Reason: "not run: an earlier step did not pass"})
+		st := reports.Step{Text: ps.Text, Status: reports.StatusSkip, Reason: "not run: an earlier step did not pass"}
+		// Pickle steps are the Background steps and then the scenario's,
+		// exactly as the catalogue lists them.
+		if i < len(info.Steps) && info.Steps[i].Text == ps.Text {
+			st.Keyword, st.Line = info.Steps[i].Keyword, info.Steps[i].Line
+		}
+		res.Steps = append(res.Steps, st)
 		sr.stepIdx[ps.Id] = i
 	}
 	c.mu.Lock()
@@ -346,8 +429,10 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 			res.Status, res.Reason = reports.StatusSkip, st.Reason
 		}
 	}
-	if res.Status == reports.StatusPass && err != nil && !errors.Is(err, godog.ErrSkip) {
-		// The scenario failed outside a step (hook error, undefined step).
+	if res.Status != reports.StatusFail && res.Status != reports.StatusError && err != nil && !errors.Is(err, godog.ErrSkip) {
+		// The scenario failed outside a step (hook error, setup failure,
+		// undefined step): the harness could not decide, so it is an error,
+		// never a skip.
 		f := failureOf(err)
 		res.Status, res.Reason = reports.StatusError, f.Message
 	}
@@ -363,7 +448,7 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		if res.Reason != "" && res.Status != reports.StatusPass {
 			line += " — " + firstLine(res.Reason)
 		}
-		fmt.Fprintln(p, line)
+		fmt.Fprintln(p, reports.RedactText(line, c.cfg.secrets()...))
 	}
 }
 

@@ -237,6 +237,9 @@ func (o *op) lookup(ctx context.Context, collection, attr, value string) (map[st
 func (c *Client) createBody(p *Person) ([]byte, error) {
 	password := randomString(8, lowerDigit)
 	c.addSecret(password)
+	c.mu.Lock()
+	c.passwords = append(c.passwords, password)
+	c.mu.Unlock()
 	schemas := []string{SchemaUser}
 	if _, ok := p.Extra[SchemaEnterprise]; ok {
 		schemas = append(schemas, SchemaEnterprise) // §4.2 ROSTR
