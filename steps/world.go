@@ -21,10 +21,16 @@ type world struct {
 	client *okta.Client
 	rec    *recorder
 
-	people  map[string]*okta.Person // by alias ("Ada")
-	groups  map[string]*okta.Group  // by alias ("Engineering")
-	pushed  map[string]bool         // group aliases pushed to the app
-	passwds map[string]string       // alias -> password Okta sent on create
+	people map[string]*okta.Person // by alias ("Ada")
+	groups map[string]*okta.Group  // by alias ("Engineering")
+	pushed map[string]bool         // group aliases pushed to the app
+
+	// probeID is the random resource id of the endpoint probes and their
+	// positive controls.
+	probeID string
+	// accepted holds "METHOD URL" of every request the right token was
+	// shown to be accepted on (the positive controls of refusal checks).
+	accepted map[string]bool
 
 	// answer is the exchange the "Then the app answers ..." steps look at.
 	answer *okta.Exchange
