@@ -113,7 +113,6 @@ type Group struct {
 // escaped as SCIM string literals require (okta-wire.md §2.3, RFC 7644 §3.4.2.2).
 func UserFilter(userName string) string { return `userName eq ` + quote(userName) }
 
-
 func quote(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, `"`, `\"`)
