@@ -25,6 +25,9 @@ type world struct {
 	groups map[string]*okta.Group  // by alias ("Engineering")
 	pushed map[string]bool         // group aliases pushed to the app
 
+	// putPasswords are the passwords raw PUTs of this scenario sent.
+	putPasswords []string
+
 	// probeID is the random resource id of the endpoint probes and their
 	// positive controls.
 	probeID string
