@@ -37,6 +37,7 @@ func registerUserSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^Okta unassigns "([^"]*)" from the app$`, oktaUnassigns)
 	sc.Step(`^Okta has unassigned "([^"]*)" from the app$`, oktaHasUnassigned)
 	sc.Step(`^the user "([^"]*)" keeps the same id in the app$`, theUserKeepsTheSameID)
+	sc.Step(`^the app showed "([^"]*)" active after Okta's reactivation, before Okta sent the profile again$`, theAppShowedActiveAfterReactivation)
 	sc.Step(`^Okta changes the primary email of "([^"]*)" by unassigning and reassigning$`, oktaChangesThePrimaryEmailByReassign)
 	sc.Step(`^the listed user has the new email of "([^"]*)" as primary email$`, theListedUserHasTheNewEmail)
 	sc.Step(`^the previous app user of "([^"]*)" is inactive or carries the new email$`, thePreviousAppUserIsInactiveOrRenamed)
@@ -506,6 +507,56 @@ func theUserKeepsTheSameID(ctx context.Context, alias string) error {
 		w.rec.fail("reassigning must reactivate the same app user (Okta CRUD test #11), not create another", prev, got)
 	}
 	return w.rec.err()
+}
+
+// theAppShowedActiveAfterReactivation checks the OIN reactivation on its
+// own (okta-wire.md §6): Okta's PATCH {"active": true} answered 2xx, and
+// the app's answers that followed it (the PATCH body when it has one, and
+// the GET Okta sends before its profile PUT) show the user active. Without
+// this, the PUT that re-sends active true would hide a server that ignores
+// the PATCH. In the AIW profile Okta reactivates with that PUT itself, so
+// there is no PATCH to judge and the read-back after the PUT decides.
+func theAppShowedActiveAfterReactivation(ctx context.Context, alias string) error {
+	w := worldFrom(ctx)
+	if w.outcome == nil {
+		return harnessf("no Okta operation ran before this step")
+	}
+	id, err := w.scimID(alias)
+	if err != nil {
+		return err
+	}
+	exs := w.outcome.Exchanges
+	patch := -1
+	for i, ex := range exs {
+		if ex.Method == http.MethodPatch && strings.HasSuffix(ex.URL, "/Users/"+url.PathEscape(id)) && strings.Contains(string(ex.RequestBody), `"active":true`) {
+			patch = i
+		}
+	}
+	if patch < 0 {
+		if w.cfg.Profile == okta.ProfileAIW {
+			return nil
+		}
+		return harnessf("Okta sent no reactivation PATCH for %q", alias)
+	}
+	ex := &exs[patch]
+	w.rec.about("the reactivation PATCH")
+	w.checkStatus(ex, http.StatusOK, http.StatusNoContent)
+	if ex.StatusCode == http.StatusOK && len(bytes.TrimSpace(ex.ResponseBody)) > 0 {
+		if m := w.decodeObject(ex); m != nil {
+			checkActive(w, m, "true")
+		}
+	}
+	w.rec.about("")
+	for i := patch + 1; i < len(exs); i++ {
+		if get := &exs[i]; get.Method == http.MethodGet && strings.HasSuffix(get.URL, "/Users/"+url.PathEscape(id)) {
+			w.rec.about("GET after the reactivation PATCH, before Okta's PUT")
+			if m := w.decodeObject(get); m != nil {
+				checkActive(w, m, "true")
+			}
+			return w.rec.err()
+		}
+	}
+	return harnessf("Okta read %q no more after the reactivation PATCH: nothing shows the PATCH took effect on its own", alias)
 }
 
 func oktaChangesThePrimaryEmailByReassign(ctx context.Context, alias string) error {

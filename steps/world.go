@@ -51,10 +51,14 @@ type world struct {
 	// listedID is the id seen in a list answer (SPEC 2).
 	listedID string
 	// seen counts ids seen while paging; pages are the page answers.
-	seen     map[string]int
-	seenMax  int
-	pages    []okta.Exchange
-	imported []map[string]any
+	seen    map[string]int
+	seenMax int
+	pages   []okta.Exchange
+	// fullListings are two reads of the whole listing; pagedOrder is the
+	// ids in the order paging returned them (IMP-001).
+	fullListings [][]string
+	pagedOrder   []string
+	imported     []map[string]any
 	// spec is the random user of the SPEC parity scenarios.
 	spec *specUser
 	// sso holds the sign-in state of SSO scenarios.
