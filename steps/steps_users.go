@@ -452,22 +452,57 @@ func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
 				fmt.Sprintf("userName and primary email %s, or 400 mutability", p.Login), fmt.Sprintf("userName %s, primary email %s", u, e))
 		}
 	case ex.StatusCode == 400:
+		// The one acceptable refusal (RFC 7644 §3.12, okta-wire.md §7.2): a
+		// SCIM error 400 with scimType "mutability", a detail that names the
+		// attribute and says what to do, and the user left exactly as it was.
 		w.checkSCIMError(ex, 400)
 		m := w.decodeObject(ex)
 		if m != nil {
 			if st, _ := m["scimType"].(string); st != "mutability" {
 				w.rec.fail(`a refused email change must say scimType "mutability" (RFC 7644 §3.12)`, "mutability", fmt.Sprint(m["scimType"]))
 			}
-			if d, _ := m["detail"].(string); len(strings.Fields(d)) < 4 {
-				w.rec.fail("the detail must tell the Okta admin what to do (it is shown verbatim in Okta)", "an actionable sentence, e.g. \"unassign and reassign the user\"", fmt.Sprintf("%q", d))
+			d, _ := m["detail"].(string)
+			if len(strings.Fields(d)) < 4 || !containsAnyFold(d, "email", "userName", "user name") {
+				w.rec.fail("the detail must name the attribute that cannot change and tell the Okta admin what to do (it is shown verbatim in Okta)",
+					"an actionable sentence naming email or userName, e.g. \"email cannot change: unassign and reassign the user\"", fmt.Sprintf("%q", d))
 			}
 		}
+		w.checkUnchanged(ctx, alias)
 	default:
 		w.rec.fail("an email change must be applied (200/204) or refused with 400 mutability", "200, 204 or 400", statusText(ex))
 	}
 	// Okta keeps its own view; put the person back so cleanup and later steps
 	// address the user that exists.
 	return w.rec.err()
+}
+
+// checkUnchanged reads alias's user after a refused update and checks it
+// kept the old userName and primary email together: a refusal must not
+// apply half of the change.
+func (w *world) checkUnchanged(ctx context.Context, alias string) {
+	id, err := w.scimID(alias)
+	if err != nil {
+		return
+	}
+	get := w.client.Do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
+	m := w.decodeObject(&get)
+	if m == nil {
+		return
+	}
+	old := w.oldLogin[alias]
+	u, _ := m["userName"].(string)
+	if e := primaryEmail(m); !strings.EqualFold(u, old) || !strings.EqualFold(e, old) {
+		w.rec.fail("the update was refused but the user changed anyway", fmt.Sprintf("userName and primary email %s", old), fmt.Sprintf("userName %s, primary email %s", u, e))
+	}
+}
+
+func containsAnyFold(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(strings.ToLower(s), strings.ToLower(x)) {
+			return true
+		}
+	}
+	return false
 }
 
 func oktaUnassigns(ctx context.Context, alias string) error {
