@@ -33,6 +33,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 
 	registerTokenSteps(sc)
 	registerUserSteps(sc)
+	registerLifecycleSteps(sc)
 	registerImportSteps(sc)
 	registerErrorSteps(sc)
 	registerGroupSteps(sc)
