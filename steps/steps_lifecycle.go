@@ -187,7 +187,12 @@ func theAppShowedActiveAfterReactivation(ctx context.Context, alias string) erro
 		if w.cfg.Profile == okta.ProfileAIW {
 			return nil
 		}
-		return harnessf("Okta sent no reactivation PATCH for %q", alias)
+		// Okta reactivates only a user its lookup found inactive
+		// (okta-wire.md §6): no PATCH means the app still showed the user
+		// active after the unassignment.
+		w.rec.fail(fmt.Sprintf("Okta sent no reactivation for %q: the app's lookup still showed the user active after Okta deactivated it", alias),
+			"an inactive user to reactivate", "active")
+		return w.rec.err()
 	}
 	ex := &exs[patch]
 	w.rec.about("the reactivation PATCH")
