@@ -12,6 +12,7 @@ Feature: Import users
     Then every page is a ListResponse with integer counters
     And every user from this run is seen exactly once
     And no user is seen twice
+    And the pages list the users in the same order as the full listing, twice
 
   # Spec: RFC 7644 §3.4.2 "itemsPerPage: The number of resources returned in a list response page";
   # okta-wire.md §8 (ory/polis PR 4054).

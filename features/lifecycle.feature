@@ -36,6 +36,7 @@ Feature: Deactivate, reactivate and change the email by unassign and reassign
     When Okta assigns "Ada" to the app
     Then Okta records the operation as successful
     And the user "Ada" keeps the same id in the app
+    And the app showed "Ada" active after Okta's reactivation, before Okta sent the profile again
     When Okta reads "Ada" from the app
     Then the app answers 200
     And the answer has active true

@@ -90,6 +90,7 @@ Feature: Okta SCIM 2.0 SPEC test parity
   @SPEC-011 @required
   Scenario: SPEC 11 - Check status 401
     Given the SPEC test has created a random user
+    And the right token is accepted for the same lookup in upper case
     When the SPEC test looks up the random user in upper case with the Authorization header "non-token"
     Then the app answers 401
     And the answer is a SCIM error with status 401

@@ -1,10 +1,12 @@
-@sso
+@sso @needs-sso
 Feature: SAML single sign-on tied to provisioning
   Apollo requires SAML SSO before SCIM provisioning. What the admin cares about is the
   joint lifecycle: a person Okta assigned can sign in; a person Okta deactivated cannot.
   The app is the SAML service provider and trusts Okta (the mock IdP) as its IdP; the
   sign-in is Okta's HTTP-POST binding to the app's ACS URL. These scenarios need an SP:
-  the built-in one in the self-test and demo, or --saml-acs/--saml-audience.
+  the built-in one in the self-test and demo, or --saml-acs/--saml-audience; without one
+  they are listed as not in scope. Every refusal scenario first shows, in the same
+  configuration, that a valid sign-in is accepted: a refusal of everything proves nothing.
 
   Background:
     Given the app trusts Okta as its SAML identity provider
@@ -21,6 +23,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-002 @required
   Scenario: A deactivated person cannot sign in, and can again after reassignment
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     And Okta has unassigned "Ada" from the app
     When "Ada" signs in through Okta
     Then the app refuses the sign-in
@@ -31,7 +34,9 @@ Feature: SAML single sign-on tied to provisioning
   # Spec: okta-wire.md §11 pitfall 21 (SSO must not create users Okta never provisioned, unless JIT is intended).
   @SSO-003 @required
   Scenario: A person Okta never provisioned is refused
-    Given a new person "Eve" in Okta
+    Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
+    And a new person "Eve" in Okta
     When "Eve" signs in through Okta
     Then the app refuses the sign-in
 
@@ -39,6 +44,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-004 @required
   Scenario: An unsigned response is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is unsigned is posted to the app
     Then the app refuses the sign-in
 
@@ -46,6 +52,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-005 @required
   Scenario: A response signed with another key is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is signed with another key is posted to the app
     Then the app refuses the sign-in
 
@@ -54,6 +61,7 @@ Feature: SAML single sign-on tied to provisioning
   Scenario: A response modified after signing is refused
     Given "Ada" is assigned to the app
     And "Grace" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When the sign-in response for "Ada" is modified after signing to name "Grace" and posted to the app
     Then the app refuses the sign-in
 
@@ -62,6 +70,7 @@ Feature: SAML single sign-on tied to provisioning
   Scenario: An unsigned assertion wrapped next to a signed one is refused
     Given "Ada" is assigned to the app
     And "Grace" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When the sign-in response for "Ada" is wrapped around an unsigned assertion for "Grace" and posted to the app
     Then the app refuses the sign-in
 
@@ -69,6 +78,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-008 @required
   Scenario: An expired response is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is expired is posted to the app
     Then the app refuses the sign-in
 
@@ -76,6 +86,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-009 @required
   Scenario: A response that is not yet valid is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is not yet valid is posted to the app
     Then the app refuses the sign-in
 
@@ -83,6 +94,7 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-010 @required
   Scenario: A response for another service provider is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is addressed to another audience is posted to the app
     Then the app refuses the sign-in
 
@@ -90,13 +102,15 @@ Feature: SAML single sign-on tied to provisioning
   @SSO-011 @optional
   Scenario: A response for another ACS URL is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When a sign-in response for "Ada" that is addressed to another recipient is posted to the app
     Then the app refuses the sign-in
 
   # Spec: saml-profiles-2.0-os §4.1.4.2 InResponseTo (SP-initiated sign-in); needs --saml-login-url for other SPs.
-  @SSO-012 @optional
+  @SSO-012 @optional @needs-saml-login
   Scenario: A response to a request the app never made is refused
     Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
     When the app starts a sign-in for "Ada" and Okta answers a different request
     Then the app refuses the sign-in
 

@@ -53,18 +53,22 @@ type harnessError struct{ err error }
 func (e *harnessError) Error() string { return "harness error: " + e.err.Error() }
 func (e *harnessError) Unwrap() error { return e.err }
 
+// harnessf returns a harnessError; %w in format wraps.
 func harnessf(format string, args ...any) error {
 	return &harnessError{err: fmt.Errorf(format, args...)}
 }
 
 // recorder is an httpexpect.AssertionHandler that collects failures instead
 // of calling t.Errorf, so steps run outside `go test` and return one error.
-// Messages are redacted before they are stored.
+// Messages are stored raw (the run is redacted once, when it ends). A
+// failure recorded with noAnswer makes the whole step a harness error: no
+// answer proves nothing either way.
 type recorder struct {
 	mu       sync.Mutex
-	redact   func(string) string
 	what     string
 	failures []failure
+	// undecided is set when a check had no HTTP answer to judge.
+	undecided bool
 }
 
 var _ httpexpect.AssertionHandler = (*recorder)(nil)
@@ -105,7 +109,17 @@ func (r *recorder) add(msg, expected, actual string) {
 	if r.what != "" {
 		msg = r.what + ": " + msg
 	}
-	r.failures = append(r.failures, failure{r.redact(msg), r.redact(expected), r.redact(actual)})
+	r.failures = append(r.failures, failure{msg, expected, actual})
+}
+
+// noAnswer records that a check could not run because no HTTP answer
+// arrived (timeout, refused connection, TLS failure): the step becomes an
+// error, never a failure and never a pass.
+func (r *recorder) noAnswer(msg, actual string) {
+	r.add(msg, "an HTTP answer", actual)
+	r.mu.Lock()
+	r.undecided = true
+	r.mu.Unlock()
 }
 
 // about sets the description prefixed to the following failures.
@@ -125,6 +139,10 @@ func (r *recorder) err() error {
 	}
 	e := &checkError{failures: r.failures}
 	r.failures = nil
+	if r.undecided {
+		r.undecided = false
+		return &harnessError{err: fmt.Errorf("no answer to judge: %w", e)}
+	}
 	return e
 }
 
@@ -153,7 +171,7 @@ func (w *world) answerOf(ex *okta.Exchange) *httpexpect.Response {
 	}
 	resp := ex.Response()
 	if resp == nil {
-		w.rec.fail(fmt.Sprintf("%s %s got no HTTP answer", ex.Method, ex.URL), "an HTTP answer", ex.Err)
+		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer", ex.Method, ex.URL), ex.Err)
 		return nil
 	}
 	return httpexpect.NewResponseC(w.expectConfig(), resp, ex.Duration)
@@ -171,8 +189,12 @@ func (w *world) objectOf(ex *okta.Exchange) *httpexpect.Object {
 
 // decodeObject decodes ex's JSON body or records why it cannot.
 func (w *world) decodeObject(ex *okta.Exchange) map[string]any {
-	if ex == nil || ex.StatusCode == 0 {
-		w.rec.fail("no HTTP answer to decode", "a JSON body", "nothing")
+	if ex == nil {
+		w.rec.fail("no request was made", "a JSON body", "nothing")
+		return nil
+	}
+	if ex.StatusCode == 0 {
+		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer to decode", ex.Method, ex.URL), ex.Err)
 		return nil
 	}
 	if len(bytes.TrimSpace(ex.ResponseBody)) == 0 {
@@ -245,8 +267,12 @@ func (w *world) checkStatus(ex *okta.Exchange, codes ...int) {
 // the code (a string per the RFC; Okta's own documents show numbers, which
 // Okta accepts, so both pass), and a non-empty detail (Okta SPEC #4, #11, #12).
 func (w *world) checkSCIMError(ex *okta.Exchange, status int) {
-	if ex == nil || ex.StatusCode == 0 {
-		w.rec.fail("no HTTP answer", fmt.Sprintf("a SCIM error with status %d", status), "nothing")
+	if ex == nil {
+		w.rec.fail("no request was made", fmt.Sprintf("a SCIM error with status %d", status), "nothing")
+		return
+	}
+	if ex.StatusCode == 0 {
+		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer (a refusal must be an HTTP answer)", ex.Method, ex.URL), ex.Err)
 		return
 	}
 	ct := ex.ResponseHeader.Get("Content-Type")

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,15 +32,30 @@ type ScenarioInfo struct {
 	Feature  string   `json:"feature"`
 	URI      string   `json:"uri"`
 	Line     int      `json:"line"`
-	// NeedsGroups is true for scenarios that exercise Group Push; they are
-	// required only when the run declares group push.
-	NeedsGroups bool `json:"needsGroups,omitempty"`
+	// Needs are the capabilities the scenario needs, from its
+	// @needs-<name> tags (feature-level ones included), e.g. ["sso"]. A run
+	// that does not declare all of them reports the scenario as not in
+	// scope; one that does makes it required (Selection.EffectiveTier).
+	Needs []string `json:"needs,omitempty"`
+	// Steps are the scenario's steps as written, Background steps first, in
+	// the order godog runs them.
+	Steps []StepInfo `json:"-"`
+}
+
+// StepInfo is one Gherkin step as written in the feature file.
+type StepInfo struct {
+	// Keyword is "Given", "When", "Then", "And" or "But", without spaces.
+	Keyword string
+	Text    string
+	Line    int
 }
 
 var idTag = regexp.MustCompile(`^@([A-Z]{2,5}-\d{3})$`)
 
-// nonAreaTags are tags that are neither IDs nor areas.
-var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@needs-groups": true, "@exclusive": true}
+// nonAreaTags are tags that are neither IDs, capability needs nor areas.
+var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@exclusive": true}
+
+const needsPrefix = "@needs-"
 
 // Catalog parses the embedded feature files and returns every scenario in
 // file order. It returns an error when a scenario lacks an ID or tier tag,
@@ -92,7 +108,12 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 		featTags = append(featTags, t.Name)
 	}
 	var out []ScenarioInfo
+	var background []StepInfo
 	for _, child := range doc.Feature.Children {
+		if bg := child.Background; bg != nil {
+			background = stepInfos(bg.Steps)
+			continue
+		}
 		sc := child.Scenario
 		if sc == nil {
 			continue
@@ -107,6 +128,7 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 			Feature: doc.Feature.Name,
 			URI:     path.Clean(name),
 			Line:    int(sc.Location.Line),
+			Steps:   append(append([]StepInfo(nil), background...), stepInfos(sc.Steps)...),
 		}
 		for _, t := range tags {
 			switch {
@@ -117,8 +139,14 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 				in.ID = strings.TrimPrefix(t, "@")
 			case t == "@required" || t == "@optional":
 				in.Tier = strings.TrimPrefix(t, "@")
-			case t == "@needs-groups":
-				in.NeedsGroups = true
+			case strings.HasPrefix(t, needsPrefix):
+				capName := strings.TrimPrefix(t, needsPrefix)
+				if capabilityByName(capName) == nil {
+					return nil, fmt.Errorf("%s:%d: tag %s names no known capability (known: %s)", name, in.Line, t, strings.Join(capabilityNames(), ", "))
+				}
+				if !slices.Contains(in.Needs, capName) {
+					in.Needs = append(in.Needs, capName)
+				}
 			case !nonAreaTags[t]:
 				in.Areas = append(in.Areas, strings.TrimPrefix(t, "@"))
 			}
@@ -133,6 +161,14 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+func stepInfos(steps []*messages.Step) []StepInfo {
+	out := make([]StepInfo, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, StepInfo{Keyword: strings.TrimSpace(st.Keyword), Text: st.Text, Line: int(st.Location.Line)})
+	}
+	return out
 }
 
 func firstTagLine(sc *messages.Scenario) int {
@@ -226,35 +262,72 @@ func ValidateTagExpr(expr string) error {
 	return nil
 }
 
-// Selection decides which scenarios a run executes and which tier each has.
+// Selection decides which scenarios a run lists, which of them are in
+// scope (run) and which tier each has.
 type Selection struct {
 	// Tags is a godog tag expression (see MatchTags).
 	Tags string
-	// Tier is "required" (only required scenarios) or "all" (default).
+	// Tier is "required" (only scenarios that are or would be required) or
+	// "all" (default).
 	Tier string
 	// Areas limits the run to scenarios with one of these area tags; empty means all.
 	Areas []string
-	// Groups declares that the app uses Group Push: @needs-groups scenarios become required.
+	// Groups declares that the app uses Group Push (capability "groups",
+	// flag --groups): @needs-groups scenarios are in scope and required.
 	Groups bool
+	// Declared names the other capabilities the run declares ("sso",
+	// "revoked-token", "saml-login"). Config.Validate sets it from
+	// Config.SSO, Config.RevokedToken and SSOConfig.LoginURL, replacing what
+	// was there; set it directly only when selecting without a Config
+	// (e.g. to list the catalogue).
+	Declared []string
 }
 
-// EffectiveTier returns the tier of s in a run with sel: group scenarios are
-// required when the run declares group push.
+// Declares reports whether the selection declares the named capability.
+func (sel Selection) Declares(capability string) bool {
+	if capability == CapGroups {
+		return sel.Groups
+	}
+	return slices.Contains(sel.Declared, capability)
+}
+
+// Undeclared returns the capabilities s needs that sel does not declare,
+// in the order of s's tags; empty means s is in scope.
+func (sel Selection) Undeclared(s ScenarioInfo) []string {
+	var out []string
+	for _, n := range s.Needs {
+		if !sel.Declares(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// InScope reports whether the run declares every capability s needs.
+func (sel Selection) InScope(s ScenarioInfo) bool { return len(sel.Undeclared(s)) == 0 }
+
+// EffectiveTier returns the tier of s in a run with sel: a scenario that
+// needs capabilities is required when the run declares all of them (in
+// scope = required); otherwise its tag decides.
 func (sel Selection) EffectiveTier(s ScenarioInfo) string {
-	if s.NeedsGroups && sel.Groups {
+	if len(s.Needs) > 0 && sel.InScope(s) {
 		return "required"
 	}
 	return s.Tier
 }
 
-// Select returns the scenarios of all that the selection runs, in catalogue order.
+// Select returns the scenarios of all that the selection lists, in
+// catalogue order: those matching Tags and Areas, and with Tier "required"
+// only the required ones plus every scenario that needs a capability (it
+// is required when declared, so it is listed as not in scope rather than
+// silently dropped when not). Use InScope to tell which of them run.
 func (sel Selection) Select(all []ScenarioInfo) []ScenarioInfo {
 	var out []ScenarioInfo
 	for _, s := range all {
 		if !MatchTags(sel.Tags, s.Tags) {
 			continue
 		}
-		if sel.Tier == "required" && sel.EffectiveTier(s) != "required" {
+		if sel.Tier == "required" && sel.EffectiveTier(s) != "required" && len(s.Needs) == 0 {
 			continue
 		}
 		if len(sel.Areas) > 0 && !intersects(sel.Areas, s.Areas) {

@@ -46,8 +46,9 @@ type Config struct {
 	Selection Selection
 	// Concurrency is how many scenarios run at once; default 1.
 	Concurrency int
-	// RevokedToken is an optional token the target has revoked (AUTH-006);
-	// empty skips that scenario.
+	// RevokedToken is an optional token the target has revoked; non-empty
+	// declares the capability "revoked-token" (AUTH-006 in scope and
+	// required), empty reports AUTH-006 as not in scope.
 	RevokedToken string
 	// Cleanup deletes groups the run created (users are always deactivated,
 	// as Okta never deletes users) and, when the target allows DELETE, users.
@@ -55,7 +56,9 @@ type Config struct {
 	// RunID is the run-unique prefix of every resource the run creates;
 	// default: random.
 	RunID string
-	// SSO configures the sign-in scenarios; nil skips them.
+	// SSO configures the sign-in scenarios; non-nil declares the capability
+	// "sso" (and "saml-login" when its LoginURL is set); nil reports them as
+	// not in scope.
 	SSO *SSOConfig
 	// Progress receives one line per finished scenario; nil discards.
 	Progress io.Writer
@@ -66,7 +69,9 @@ type Config struct {
 }
 
 // Validate checks c and fills defaults. It returns an error that names the
-// offending setting.
+// offending setting. It rejects every base URL the mock Okta client would
+// reject (no absolute http(s) URL, a query, a fragment, userinfo), and it
+// sets Selection.Declared from SSO and RevokedToken.
 func (c *Config) Validate() error {
 	if c.BaseURL == "" {
 		return errors.New("no target: give --url (the SCIM base URL, e.g. https://app.example.com/scim/v2)")
@@ -74,6 +79,16 @@ func (c *Config) Validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("--url %q is not an absolute http(s) URL", c.BaseURL)
+	}
+	// The mock Okta client refuses these too (okta.New): Okta's base URL
+	// field takes a plain base, and credentials belong in the token.
+	switch {
+	case u.User != nil:
+		return fmt.Errorf("--url must not carry credentials (user:password@): give the token in SCIMCONFORM_TOKEN or use --auth basic")
+	case u.RawQuery != "" || u.ForceQuery:
+		return fmt.Errorf("--url %q must not have a query string: give the SCIM base URL only, e.g. https://app.example.com/scim/v2", c.BaseURL)
+	case u.Fragment != "" || strings.Contains(c.BaseURL, "#"):
+		return fmt.Errorf("--url %q must not have a fragment (#...): give the SCIM base URL only", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	switch c.Credentials.Mode {
@@ -119,6 +134,10 @@ func (c *Config) Validate() error {
 	if err := ValidateTagExpr(c.Selection.Tags); err != nil {
 		return err
 	}
+	if c.SSO != nil && (c.SSO.IdP == nil || c.SSO.SP.ACSURL == "" || c.SSO.SP.EntityID == "") {
+		return errors.New("SSO needs the mock IdP, the app's ACS URL (--saml-acs) and its entity ID (--saml-audience)")
+	}
+	c.Selection.Declared = c.declared()
 	if c.RunID == "" {
 		c.RunID = newRunID()
 	}

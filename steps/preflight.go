@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
@@ -55,8 +54,8 @@ func Preflight(ctx context.Context, cfg Config) error {
 	}
 	if ex == nil || ex.StatusCode == 0 {
 		cause := o.Err
-		if cause == nil && ex != nil && ex.Err != "" {
-			cause = errors.New(ex.Err)
+		if ex != nil && ex.Error != nil {
+			cause = ex.Error
 		}
 		return transportProblem(cfg.BaseURL, cause)
 	}
@@ -85,27 +84,37 @@ func Preflight(ctx context.Context, cfg Config) error {
 	return nil
 }
 
+// transportProblem explains a failed probe from the typed transport error
+// of the mock client (okta.TransportError).
 func transportProblem(base string, err error) error {
 	if err == nil {
 		return &PreflightError{Reason: "no answer from " + base}
 	}
 	msg := err.Error()
+	var te *okta.TransportError
+	if !errors.As(err, &te) {
+		return &PreflightError{Reason: "cannot reach " + base + ": " + msg, Err: err}
+	}
 	var uaErr x509.UnknownAuthorityError
 	var hnErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	var opErr *net.OpError
-	switch {
-	case errors.As(err, &uaErr) || strings.Contains(msg, "certificate signed by unknown authority"):
-		return &PreflightError{Reason: "TLS: the server's certificate is not trusted", Hint: "give --ca-file with your CA, or --insecure for a test server", Err: err}
-	case errors.As(err, &hnErr) || strings.Contains(msg, "certificate is valid for"):
-		return &PreflightError{Reason: "TLS: the certificate does not match the host name", Hint: "use the host name on the certificate", Err: err}
-	case errors.As(err, &recErr) || strings.Contains(msg, "server gave HTTP response to HTTPS client"):
-		return &PreflightError{Reason: "TLS: the server does not speak HTTPS", Hint: "use http:// in --url", Err: err}
-	case strings.Contains(msg, "connection refused"):
+	switch te.Kind {
+	case okta.KindTLS:
+		switch {
+		case errors.As(err, &uaErr):
+			return &PreflightError{Reason: "TLS: the server's certificate is not trusted", Hint: "give --ca-file with your CA, or --insecure for a test server", Err: err}
+		case errors.As(err, &hnErr):
+			return &PreflightError{Reason: "TLS: the certificate does not match the host name", Hint: "use the host name on the certificate", Err: err}
+		}
+		var recErr tls.RecordHeaderError
+		if errors.As(err, &recErr) || !strings.Contains(msg, "certificate") {
+			return &PreflightError{Reason: "TLS: the server does not speak HTTPS", Hint: "use http:// in --url", Err: err}
+		}
+		return &PreflightError{Reason: "TLS: " + msg, Hint: "check the server's certificate, --ca-file or --insecure", Err: err}
+	case okta.KindRefused:
 		return &PreflightError{Reason: "cannot reach " + base + ": connection refused", Hint: "is the server running and listening on that port?", Err: err}
-	case strings.Contains(msg, "deadline exceeded") || strings.Contains(msg, "timeout"):
+	case okta.KindTimeout:
 		return &PreflightError{Reason: "no answer from " + base + " within the timeout", Hint: "is the host right? raise --timeout for a slow server", Err: err}
-	case errors.As(err, &opErr):
+	case okta.KindNetwork:
 		return &PreflightError{Reason: "cannot reach " + base + ": " + msg, Hint: "check the host and port in --url", Err: err}
 	}
 	return &PreflightError{Reason: "cannot reach " + base + ": " + msg, Err: err}

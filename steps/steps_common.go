@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -31,6 +33,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 
 	registerTokenSteps(sc)
 	registerUserSteps(sc)
+	registerLifecycleSteps(sc)
 	registerImportSteps(sc)
 	registerErrorSteps(sc)
 	registerGroupSteps(sc)
@@ -61,6 +64,13 @@ func theAppAnswers(ctx context.Context, code int) error {
 	w := worldFrom(ctx)
 	if w.answer == nil {
 		return harnessf("%v", errNoAnswer)
+	}
+	if w.answer.StatusCode != 0 {
+		// A refusal of other credentials proves something only where the
+		// right token is accepted.
+		if err := w.requireControls([]okta.Exchange{*w.answer}); err != nil {
+			return err
+		}
 	}
 	w.rec.about("the app's answer")
 	w.checkStatus(w.answer, code)
@@ -113,9 +123,16 @@ func everyAnswerIsASCIMError(ctx context.Context, status int) error {
 	if len(w.answers) == 0 {
 		return harnessf("no probes were sent")
 	}
+	if err := w.requireControls(w.answers); err != nil {
+		return err
+	}
 	for i := range w.answers {
 		ex := &w.answers[i]
 		w.rec.about(fmt.Sprintf("%s %s", ex.Method, ex.URL))
+		if ex.StatusCode == 0 {
+			w.rec.noAnswer("no HTTP answer (a refusal must be an HTTP answer)", ex.Err)
+			continue
+		}
 		if ex.StatusCode != status {
 			w.rec.fail("wrong status", strconv.Itoa(status), statusText(ex))
 			continue
@@ -124,6 +141,13 @@ func everyAnswerIsASCIMError(ctx context.Context, status int) error {
 		w.checkSCIMError(ex, status)
 	}
 	return w.rec.err()
+}
+
+// isNoAnswer reports whether err is a transport failure of the mock client
+// (timeout, refused, TLS, ...): the target gave no answer to judge.
+func isNoAnswer(err error) bool {
+	var te *okta.TransportError
+	return errors.As(err, &te)
 }
 
 func statusText(ex *okta.Exchange) string {
@@ -142,6 +166,9 @@ func oktaRecordsSuccess(ctx context.Context) error {
 		msg := w.outcome.Message
 		if msg == "" && w.outcome.Err != nil {
 			msg = w.outcome.Err.Error()
+		}
+		if isNoAnswer(w.outcome.Err) {
+			return harnessf("the %s task got no answer to judge: %w", w.outcome.Operation, w.outcome.Err)
 		}
 		w.rec.fail(fmt.Sprintf("Okta would record the %s task as failed: %s", w.outcome.Operation, msg), "a successful task", "failed task")
 	}
@@ -194,12 +221,15 @@ func theAnswerListsAResourceWith(ctx context.Context, attr, value string) error 
 	return w.rec.err()
 }
 
-// probeEndpoints sends one request to every SCIM endpoint and method with
-// the given Authorization value (nil pointer: none at all) and keeps the
-// answers. Resource ids are random UUIDs, so a server that skips
-// authentication answers 404 or 2xx instead of 401 and is caught.
-func (w *world) probeEndpoints(ctx context.Context, auth *string) {
-	id := randomUUID()
+// probeRequests are the requests of probeEndpoints: one per SCIM endpoint
+// and method, on the random id w.probeID. The create, update and group
+// bodies are valid, so a server that skips authentication answers 2xx (or
+// 404 for the unknown id) instead of 401 and is caught.
+func (w *world) probeRequests() []okta.Request {
+	if w.probeID == "" {
+		w.probeID = randomUUID()
+	}
+	id := w.probeID
 	createUser := mustJSON(map[string]any{
 		"schemas": []string{userURN}, "userName": fmt.Sprintf("probe.%s.%s@Example.com", w.cfg.RunID, id[:8]),
 		"name": map[string]any{"givenName": "Probe", "familyName": "Unauthenticated"}, "active": true,
@@ -207,7 +237,7 @@ func (w *world) probeEndpoints(ctx context.Context, auth *string) {
 	patchUser := mustJSON(map[string]any{"schemas": []string{patchOpURN},
 		"Operations": []any{map[string]any{"op": "replace", "value": map[string]any{"active": false}}}})
 	group := mustJSON(map[string]any{"schemas": []string{groupURN}, "displayName": "probe " + w.cfg.RunID + " " + id[:8], "members": []any{}})
-	probes := []okta.Request{
+	return []okta.Request{
 		{Method: http.MethodGet, Path: "/Users?startIndex=1&count=2"},
 		{Method: http.MethodPost, Path: "/Users", Body: createUser},
 		{Method: http.MethodGet, Path: "/Users/" + id},
@@ -221,8 +251,13 @@ func (w *world) probeEndpoints(ctx context.Context, auth *string) {
 		{Method: http.MethodPatch, Path: "/Groups/" + id, Body: patchUser},
 		{Method: http.MethodDelete, Path: "/Groups/" + id},
 	}
+}
+
+// probeEndpoints sends every probe request with the given Authorization
+// value (a pointer to "": none at all) and keeps the answers in w.answers.
+func (w *world) probeEndpoints(ctx context.Context, auth *string) {
 	w.answers = w.answers[:0]
-	for _, p := range probes {
+	for _, p := range w.probeRequests() {
 		p.Authorization = auth
 		ex := w.client.Do(ctx, p)
 		if p.Method == http.MethodPost && p.Path == "/Users" {
@@ -230,4 +265,67 @@ func (w *world) probeEndpoints(ctx context.Context, auth *string) {
 		}
 		w.answers = append(w.answers, ex)
 	}
+}
+
+// controlKey names a probed endpoint and method.
+func controlKey(method, url string) string { return method + " " + url }
+
+// acceptRightToken is the positive control of a refusal check: r, sent
+// with the configured credentials, must get an HTTP answer that is not
+// 401 or 403. Bodies of creating requests are replaced by an invalid one
+// (no userName / displayName) so the control creates nothing: a 400 shows
+// the token was accepted just as well. It returns a harness error naming
+// the request when the control does not hold, since a refusal of a wrong
+// token would then prove nothing.
+func (w *world) acceptRightToken(ctx context.Context, r okta.Request) error {
+	r.Authorization = nil
+	if r.Method == http.MethodPost {
+		schema := userURN
+		if strings.HasPrefix(r.Path, "/Groups") {
+			schema = groupURN
+		}
+		r.Body = mustJSON(map[string]any{"schemas": []string{schema}})
+	}
+	ex := w.client.Do(ctx, r)
+	if w.accepted == nil {
+		w.accepted = map[string]bool{}
+	}
+	switch {
+	case ex.StatusCode == 0:
+		return harnessf("positive control failed: %s %s with the right token got no answer (%s); a refusal would prove nothing", ex.Method, ex.URL, ex.Err)
+	case ex.StatusCode == http.StatusUnauthorized || ex.StatusCode == http.StatusForbidden:
+		return harnessf("positive control failed: %s %s with the right token answered %d; a refusal of a wrong token would prove nothing", ex.Method, ex.URL, ex.StatusCode)
+	}
+	w.accepted[controlKey(ex.Method, ex.URL)] = true
+	return nil
+}
+
+// rightAuthorization is the Authorization value of the configured
+// credentials, as the mock client sends it (okta-wire.md §2.2).
+func (w *world) rightAuthorization() string {
+	cr := w.cfg.Credentials
+	switch cr.Mode {
+	case okta.AuthHeader:
+		return cr.Token
+	case okta.AuthBasic:
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(cr.Username+":"+cr.Password))
+	}
+	return "Bearer " + cr.Token
+}
+
+// requireControls returns a harness error unless every exchange in exs
+// that was sent with other credentials than the configured ones (a refusal
+// probe) had its positive control (acceptRightToken) earlier in the
+// scenario.
+func (w *world) requireControls(exs []okta.Exchange) error {
+	right := w.rightAuthorization()
+	for _, ex := range exs {
+		if ex.RequestHeader.Get("Authorization") == right {
+			continue
+		}
+		if !w.accepted[controlKey(ex.Method, ex.URL)] {
+			return harnessf("no positive control for %s %s: the right token must be shown accepted there before a refusal proves anything", ex.Method, ex.URL)
+		}
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ func registerImportSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^every page is a ListResponse with integer counters$`, everyPageIsAListResponse)
 	sc.Step(`^every user from this run is seen exactly once$`, everyUserFromThisRunIsSeenOnce)
 	sc.Step(`^no user is seen twice$`, noUserIsSeenTwice)
+	sc.Step(`^the pages list the users in the same order as the full listing, twice$`, thePagesKeepTheOrderOfTheFullListing)
 	sc.Step(`^Okta requests users with startIndex (\d+) and count (\d+)$`, oktaRequestsUsersPage)
 	sc.Step(`^itemsPerPage equals the number of Resources returned$`, itemsPerPageEqualsReturned)
 	sc.Step(`^the answer returns at most (\d+) resources$`, theAnswerReturnsAtMost)
@@ -75,6 +76,19 @@ func oktaPagesThroughAllUsers(ctx context.Context) error {
 	w.seen = map[string]int{}
 	w.seenMax = total
 	w.pages = nil
+	w.pagedOrder = nil
+	// The full listing, read twice before paging: the order paging must
+	// follow (RFC 7644 §3.4.2.4 assumes a stable order across requests).
+	w.fullListings = nil
+	for i := 0; i < 2; i++ {
+		ex := w.page(ctx, 1, total)
+		w.pages = append(w.pages, ex)
+		m := w.decodeObject(&ex)
+		if m == nil {
+			return w.rec.err()
+		}
+		w.fullListings = append(w.fullListings, resourceIDs(m))
+	}
 	start := 1
 	for i := 0; i < maxPages; i++ {
 		ex := w.page(ctx, start, size)
@@ -84,15 +98,48 @@ func oktaPagesThroughAllUsers(ctx context.Context) error {
 			break
 		}
 		rs := resources(m)
-		for _, r := range rs {
-			if id, _ := r["id"].(string); id != "" {
-				w.seen[id]++
-			}
+		for _, id := range resourceIDs(m) {
+			w.seen[id]++
+			w.pagedOrder = append(w.pagedOrder, id)
 		}
 		if len(rs) == 0 || start+len(rs) > total {
 			break
 		}
 		start += len(rs)
+	}
+	return w.rec.err()
+}
+
+// resourceIDs returns the ids of a list answer's resources, in order.
+func resourceIDs(m map[string]any) []string {
+	var out []string
+	for _, r := range resources(m) {
+		if id, _ := r["id"].(string); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// thePagesKeepTheOrderOfTheFullListing makes unstable paging deterministic
+// to detect: two reads of the full listing must list the same ids in the
+// same order, and the pages, joined, must list them in that order too (a
+// server that iterates a hash map, or sorts by a changing key, fails here
+// even when no page happens to overlap).
+func thePagesKeepTheOrderOfTheFullListing(ctx context.Context) error {
+	w := worldFrom(ctx)
+	if len(w.fullListings) != 2 {
+		return harnessf("no full listing was read before this step")
+	}
+	a, b := w.fullListings[0], w.fullListings[1]
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		w.rec.fail("two reads of the same listing return the users in different orders: paging cannot be stable (RFC 7644 §3.4.2.4)",
+			short(strings.Join(a, ",")), short(strings.Join(b, ",")))
+	}
+	n := min(len(a), len(w.pagedOrder))
+	if len(a) == 0 || strings.Join(a[:n], ",") != strings.Join(w.pagedOrder[:n], ",") {
+		w.rec.fail("the pages, joined, do not list the users in the order of the full listing",
+			short(strings.Join(a, ",")), short(strings.Join(w.pagedOrder, ",")))
 	}
 	return w.rec.err()
 }

@@ -34,6 +34,7 @@ func registerSpecSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the SPEC test looks up the random user in upper case$`, theSpecTestLooksUpUpper)
 	sc.Step(`^the SPEC test looks up the random user in upper case with the Authorization header "([^"]*)"$`, theSpecTestLooksUpUpperWithAuth)
 	sc.Step(`^the answer has an array of Resources when totalResults is not 0$`, theAnswerHasResourcesWhenNotEmpty)
+	sc.Step(`^the right token is accepted for the same lookup in upper case$`, theRightTokenIsAcceptedForTheSpecLookup)
 }
 
 func randomDigits(n int) string {
@@ -60,8 +61,23 @@ func specHeaders() http.Header {
 }
 
 func (w *world) specLookup(ctx context.Context, userName string, auth *string) {
-	w.do(ctx, okta.Request{Method: http.MethodGet,
-		Path: "/Users?filter=" + url.QueryEscape(`userName eq "`+userName+`"`), Authorization: auth})
+	w.do(ctx, specLookupRequest(userName, auth))
+}
+
+// specLookupRequest is the SPEC test's lookup (its own encoding, not Okta's).
+func specLookupRequest(userName string, auth *string) okta.Request {
+	return okta.Request{Method: http.MethodGet,
+		Path: "/Users?filter=" + url.QueryEscape(`userName eq "`+userName+`"`), Authorization: auth}
+}
+
+// theRightTokenIsAcceptedForTheSpecLookup is SPEC-011's positive control:
+// the same upper-case lookup with the right token is not refused.
+func theRightTokenIsAcceptedForTheSpecLookup(ctx context.Context) error {
+	w := worldFrom(ctx)
+	if w.spec == nil {
+		return harnessf("no random SPEC user")
+	}
+	return w.acceptRightToken(ctx, specLookupRequest(strings.ToUpper(w.spec.email), nil))
 }
 
 func theSpecTestLooksUp(ctx context.Context) error {
@@ -137,6 +153,9 @@ func theSpecTestHasCreated(ctx context.Context) error {
 		return err
 	}
 	w := worldFrom(ctx)
+	if w.answer != nil && w.answer.StatusCode == 0 {
+		return harnessf("precondition: the SPEC test's create got no answer (%s)", w.answer.Err)
+	}
 	if w.spec.id == "" {
 		return &checkError{failures: []failure{{message: "precondition failed: the SPEC test could not create its random user", expected: "201 with an id", actual: statusText(w.answer)}}}
 	}

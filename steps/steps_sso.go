@@ -41,6 +41,11 @@ type ssoState struct {
 	signedIn bool
 	reason   string
 	status   int
+	// noAnswer is the transport error of the last post ("" when the ACS answered).
+	noAnswer string
+	// controlled is set once a valid sign-in was accepted in this
+	// scenario: only then does a refusal prove anything.
+	controlled bool
 }
 
 func (s *ssoState) close() {
@@ -66,6 +71,7 @@ func registerSSOSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^"([^"]*)" signs in through Okta$`, signsInThroughOkta)
 	sc.Step(`^"([^"]*)" has signed in through Okta$`, hasSignedInThroughOkta)
 	sc.Step(`^"([^"]*)" is signed in to the app$`, isSignedInToTheApp)
+	sc.Step(`^a valid sign-in for "([^"]*)" is accepted$`, aValidSignInIsAccepted)
 	sc.Step(`^the app refuses the sign-in$`, theAppRefusesTheSignIn)
 	sc.Step(`^a sign-in response for "([^"]*)" that is (unsigned|signed with another key|expired|not yet valid|addressed to another audience|addressed to another recipient) is posted to the app$`, aHostileSignInIsPosted)
 	sc.Step(`^the sign-in response for "([^"]*)" is (modified after signing|wrapped around an unsigned assertion) (?:to name|for) "([^"]*)" and posted to the app$`, aRetargetedSignInIsPosted)
@@ -76,8 +82,8 @@ func registerSSOSteps(sc *godog.ScenarioContext) {
 func theAppTrustsOkta(ctx context.Context) error {
 	w := worldFrom(ctx)
 	if w.cfg.SSO == nil || w.cfg.SSO.IdP == nil {
-		w.skipReason = "no SAML service provider configured (give --saml-acs and --saml-audience; the self-test and demo use the built-in one)"
-		return godog.ErrSkip
+		// Unreachable through Run: without SSO the scenario is not in scope.
+		return harnessf("no SAML service provider configured, yet an SSO scenario ran (it needs @needs-sso)")
 	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: w.cfg.Timeout}
@@ -114,7 +120,7 @@ func (w *world) post(ctx context.Context, samlResponse string) error {
 		ex.Err = err.Error()
 		ex.Duration = time.Since(start)
 		w.extra = append(w.extra, ex)
-		w.sso.signedIn, w.sso.reason, w.sso.status = false, err.Error(), 0
+		w.sso.signedIn, w.sso.reason, w.sso.status, w.sso.noAnswer = false, err.Error(), 0, err.Error()
 		return nil
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -125,8 +131,37 @@ func (w *world) post(ctx context.Context, samlResponse string) error {
 	ex.ResponseHeader = redactCookies(resp.Header)
 	ex.ResponseBody = body
 	w.extra = append(w.extra, ex)
-	w.sso.status = resp.StatusCode
+	w.sso.status, w.sso.noAnswer = resp.StatusCode, ""
 	w.sso.signedIn, w.sso.reason = w.cfg.SSO.Success.Evaluate(resp)
+	return nil
+}
+
+// controlFailed is the harness error of a positive control that did not
+// hold: without it a refusal proves nothing.
+func (w *world) controlFailed(alias string) error {
+	why := w.sso.reason
+	if w.sso.noAnswer != "" {
+		why = "no answer: " + w.sso.noAnswer
+	} else if w.sso.status != 0 {
+		why = fmt.Sprintf("status %d: %s", w.sso.status, why)
+	}
+	return harnessf("positive control failed: a valid assertion for %q was not accepted (%s); a refusal would prove nothing", alias, why)
+}
+
+// aValidSignInIsAccepted is the positive control of every refusal
+// scenario: in the same configuration, a valid assertion for an assigned
+// person signs in (with a fresh cookie jar). If it does not, the scenario
+// is an error: the app (or its configuration, e.g. the IdP issuer it
+// trusts) refuses everything, and a refusal would prove nothing.
+func aValidSignInIsAccepted(ctx context.Context, alias string) error {
+	if err := signsInThroughOkta(ctx, alias); err != nil {
+		return err
+	}
+	w := worldFrom(ctx)
+	if !w.sso.signedIn {
+		return w.controlFailed(alias)
+	}
+	w.sso.controlled = true
 	return nil
 }
 
@@ -169,8 +204,9 @@ func hasSignedInThroughOkta(ctx context.Context, alias string) error {
 	}
 	w := worldFrom(ctx)
 	if !w.sso.signedIn {
-		return &checkError{failures: []failure{{message: fmt.Sprintf("precondition failed: %q could not sign in (%s)", alias, w.sso.reason), expected: "signed in", actual: "refused"}}}
+		return w.controlFailed(alias)
 	}
+	w.sso.controlled = true
 	return nil
 }
 
@@ -190,9 +226,15 @@ func theAppRefusesTheSignIn(ctx context.Context) error {
 	if w.sso == nil {
 		return harnessf("no sign-in was attempted")
 	}
-	if w.sso.signedIn {
+	if !w.sso.controlled {
+		return harnessf("no positive control in this scenario: a valid sign-in must be accepted before a refusal proves anything")
+	}
+	switch {
+	case w.sso.signedIn:
 		w.rec.fail("the app signed the person in", "a refused sign-in", fmt.Sprintf("signed in (status %d)", w.sso.status))
-	} else if w.sso.status >= 500 {
+	case w.sso.noAnswer != "":
+		return harnessf("the app's ACS gave no answer (%s): a refusal must be an HTTP answer", w.sso.noAnswer)
+	case w.sso.status >= 500:
 		w.rec.fail("the app refused with a server error instead of a clear 4xx", "a 4xx refusal", fmt.Sprint(w.sso.status))
 	}
 	return w.rec.err()
@@ -227,8 +269,7 @@ func theSameSignInIsPostedAgain(ctx context.Context) error {
 func oktaAnswersADifferentRequest(ctx context.Context, alias string) error {
 	w := worldFrom(ctx)
 	if w.cfg.SSO.LoginURL == "" {
-		w.skipReason = "no SP-initiated login URL configured (--saml-login-url)"
-		return godog.ErrSkip
+		return harnessf("no SP-initiated login URL configured, yet SSO-012 ran (it needs @needs-saml-login)")
 	}
 	// Start the SP-initiated flow so that the app has an outstanding request,
 	// then answer with an InResponseTo it never issued.

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -25,9 +23,20 @@ var ErrNothingSelected = errors.New("no scenario matches the selection (check --
 // Run executes the selected scenarios against cfg.BaseURL and returns the
 // results. It returns an error only when the suite could not run at all
 // (invalid configuration, broken catalogue, nothing selected); failing
-// scenarios are results, not errors. Secrets in cfg are redacted from the
-// returned run. Run must not be called concurrently in one process, because
-// godog sets process-wide environment variables.
+// scenarios are results, not errors.
+//
+// Scenarios that need a capability cfg does not declare (Selection.Declares)
+// are not run: they are listed with reports.StatusNotInScope and the note
+// of the missing capability, and Run.Scope lists every capability. A
+// scenario whose setup failed (the mock client refused the configuration,
+// a Before hook failed) or whose step hit a harness error is
+// reports.StatusError, never a skip.
+//
+// Checks see the real bytes of every exchange; the returned run is redacted
+// once, at the end, with Run.Redact and every secret of cfg (and the
+// passwords the mock client generated). Progress lines are redacted with
+// reports.RedactText. Run must not be called concurrently in one process,
+// because godog sets process-wide environment variables.
 func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -40,25 +49,19 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 	if len(selected) == 0 {
 		return nil, ErrNothingSelected
 	}
-	c := newCollector(&cfg, all, len(selected))
-	st := &suiteState{}
-	suite := godog.TestSuite{
-		Name: "scimconform",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			initScenario(ctx, sc, &cfg, st, c)
-		},
-		Options: &godog.Options{
-			FS:             features.FS,
-			Paths:          []string{"."},
-			Tags:           idExpr(selected),
-			Format:         "progress",
-			Output:         io.Discard,
-			Strict:         true,
-			Concurrency:    cfg.Concurrency,
-			NoColors:       true,
-			DefaultContext: ctx,
-		},
+	var runnable []ScenarioInfo
+	for _, s := range selected {
+		if cfg.Selection.InScope(s) {
+			runnable = append(runnable, s)
+		}
 	}
+	c := newCollector(&cfg, all, len(runnable))
+	for _, s := range selected {
+		if !cfg.Selection.InScope(s) {
+			c.notInScope(s)
+		}
+	}
+	c.progressScope(selected)
 	run := &reports.Run{
 		SchemaVersion:  reports.SchemaVersion,
 		Tool:           reports.Tool{Name: "scimconform", Version: cfg.ToolVersion},
@@ -71,18 +74,44 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 			Image:    cfg.Image,
 		},
 		ConfigHash: cfg.Hash(),
+		Scope:      cfg.Selection.Scope(),
 	}
-	code := suite.Run()
+	// An empty tag expression would make godog run everything.
+	if len(runnable) > 0 {
+		st := &suiteState{}
+		suite := godog.TestSuite{
+			Name: "scimconform",
+			ScenarioInitializer: func(sc *godog.ScenarioContext) {
+				initScenario(ctx, sc, &cfg, st, c)
+			},
+			Options: &godog.Options{
+				FS:             features.FS,
+				Paths:          []string{"."},
+				Tags:           idExpr(runnable),
+				Format:         "progress",
+				Output:         io.Discard,
+				Strict:         true,
+				Concurrency:    cfg.Concurrency,
+				NoColors:       true,
+				DefaultContext: ctx,
+			},
+		}
+		if code := suite.Run(); code == 2 {
+			return nil, fmt.Errorf("godog refused the suite options (exit 2)")
+		}
+	}
 	run.FinishedAt = time.Now().UTC()
 	run.Features = c.features()
-	if code == 2 {
-		return nil, fmt.Errorf("godog refused the suite options (exit 2)")
-	}
-	// A scenario godog never started (e.g. cancelled) stays "skip".
+	// A scenario godog never started (e.g. cancelled) is missing from the
+	// features; ComputeTotals counts what was reported.
 	run.ComputeTotals()
-	run.Redact(cfg.secrets()...)
+	run.Redact(append(cfg.secrets(), c.generatedSecrets()...)...)
 	return run, nil
 }
+
+// newClientFunc builds the mock Okta client of a scenario; tests replace
+// it to exercise setup failures.
+var newClientFunc = newClient
 
 // newClient builds the mock Okta client for one scenario.
 func newClient(cfg *Config) (*okta.Client, error) {
@@ -112,16 +141,15 @@ func clientFeatures(cfg *Config) okta.Features {
 // initScenario registers hooks and steps for one scenario.
 func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config, st *suiteState, c *collector) {
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		client, err := newClient(cfg)
-		w := &world{
-			cfg: cfg, suite: st, client: client,
-			people: map[string]*okta.Person{}, groups: map[string]*okta.Group{}, pushed: map[string]bool{},
-			passwds: map[string]string{}, previousID: map[string]string{}, oldLogin: map[string]string{},
-		}
-		w.rec = &recorder{redact: func(s string) string { return redactAll(s, cfg.secrets()) }}
 		c.begin(s)
+		client, err := newClientFunc(cfg)
 		if err != nil {
-			return ctx, harnessf("mock Okta client: %v", err)
+			return ctx, harnessf("setup: the mock Okta client refused the configuration: %w", err)
+		}
+		w := &world{
+			cfg: cfg, suite: st, client: client, rec: &recorder{},
+			people: map[string]*okta.Person{}, groups: map[string]*okta.Group{}, pushed: map[string]bool{},
+			previousID: map[string]string{}, oldLogin: map[string]string{},
 		}
 		// @exclusive scenarios (paging over the whole tenant) must not see
 		// other scenarios create or delete users midway.
@@ -139,6 +167,10 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		w := worldFrom(ctx)
 		if w == nil {
+			// The Before hook failed: the first step carries its error.
+			if err != nil {
+				c.stepDone(st, status, err, nil, "")
+			}
 			return ctx, nil
 		}
 		defer func() { _ = recover() }() // godog does not recover After hooks (godog #662)
@@ -163,6 +195,7 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		skip := ""
 		if w != nil {
 			skip = w.skipReason
+			c.addSecrets(w.client.GeneratedPasswords())
 			if w.unlock != nil {
 				w.unlock()
 			}
@@ -212,235 +245,4 @@ func (w *world) cleanup(ctx context.Context) {
 			w.client.Do(ctx, okta.Request{Method: http.MethodDelete, Path: "/Users/" + asg.SCIMID})
 		}
 	}
-}
-
-// redactAll replaces every secret in s.
-func redactAll(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "<redacted>")
-		}
-	}
-	return s
-}
-
-// collector builds the results model from godog's hooks. Under
-// concurrency, hooks of different scenarios run on different goroutines.
-type collector struct {
-	mu       sync.Mutex
-	cfg      *Config
-	byID     map[string]ScenarioInfo
-	order    []ScenarioInfo
-	total    int
-	done     int
-	running  map[string]*scenarioRun // by pickle id
-	finished map[string]*reports.Scenario
-}
-
-type scenarioRun struct {
-	res       *reports.Scenario
-	started   time.Time
-	stepIdx   map[string]int // pickle step id -> index
-	stepStart time.Time
-}
-
-func newCollector(cfg *Config, all []ScenarioInfo, total int) *collector {
-	c := &collector{cfg: cfg, byID: map[string]ScenarioInfo{}, total: total,
-		running: map[string]*scenarioRun{}, finished: map[string]*reports.Scenario{}}
-	for _, s := range all {
-		c.byID[s.ID] = s
-		c.order = append(c.order, s)
-	}
-	return c
-}
-
-func scenarioID(s *godog.Scenario) string {
-	for _, t := range s.Tags {
-		if idTag.MatchString(t.Name) {
-			return strings.TrimPrefix(t.Name, "@")
-		}
-	}
-	return ""
-}
-
-func (c *collector) begin(s *godog.Scenario) {
-	id := scenarioID(s)
-	info := c.byID[id]
-	res := &reports.Scenario{
-		ID: id, Title: s.Name, Tier: c.cfg.Selection.EffectiveTier(info), Areas: info.Areas,
-		SpecRefs: info.SpecRefs, Line: info.Line, Status: reports.StatusPass,
-	}
-	for _, t := range s.Tags {
-		res.Tags = append(res.Tags, t.Name)
-	}
-	sr := &scenarioRun{res: res, started: time.Now(), stepIdx: map[string]int{}}
-	for i, ps := range s.Steps {
-		res.Steps = append(res.Steps, reports.Step{Text: ps.Text, Status: reports.StatusSkip, Reason: "not run: an earlier step did not pass"})
-		sr.stepIdx[ps.Id] = i
-	}
-	c.mu.Lock()
-	c.running[s.Id] = sr
-	c.mu.Unlock()
-}
-
-// find returns the running scenario that owns pickle step id.
-func (c *collector) find(stepID string) (*scenarioRun, int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, sr := range c.running {
-		if i, ok := sr.stepIdx[stepID]; ok {
-			return sr, i
-		}
-	}
-	return nil, 0
-}
-
-func (c *collector) stepStarted(st *godog.Step) {
-	if sr, _ := c.find(st.Id); sr != nil {
-		c.mu.Lock()
-		sr.stepStart = time.Now()
-		c.mu.Unlock()
-	}
-}
-
-func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err error, ex []okta.Exchange, skipReason string) {
-	sr, i := c.find(st.Id)
-	if sr == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	step := &sr.res.Steps[i]
-	step.DurationMS = ms(time.Since(sr.stepStart))
-	step.Reason = ""
-	step.Exchanges = convertExchanges(ex)
-	switch {
-	case err == nil && status == godog.StepPassed:
-		step.Status = reports.StatusPass
-	case errors.Is(err, godog.ErrSkip) || status == godog.StepSkipped:
-		step.Status = reports.StatusSkip
-		step.Reason = skipReason
-	default:
-		step.Status, step.Failure = classify(err, status)
-		step.Reason = step.Failure.Message
-	}
-}
-
-func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
-	c.mu.Lock()
-	sr := c.running[s.Id]
-	delete(c.running, s.Id)
-	if sr == nil {
-		c.mu.Unlock()
-		return
-	}
-	res := sr.res
-	res.DurationMS = ms(time.Since(sr.started))
-	res.Status = reports.StatusPass
-	for _, st := range res.Steps {
-		if st.Status == reports.StatusFail || st.Status == reports.StatusError {
-			res.Status, res.Reason = st.Status, st.Reason
-			break
-		}
-		if st.Status == reports.StatusSkip && res.Status == reports.StatusPass {
-			res.Status, res.Reason = reports.StatusSkip, st.Reason
-		}
-	}
-	if res.Status == reports.StatusPass && err != nil && !errors.Is(err, godog.ErrSkip) {
-		// The scenario failed outside a step (hook error, undefined step).
-		f := failureOf(err)
-		res.Status, res.Reason = reports.StatusError, f.Message
-	}
-	if res.Status == reports.StatusSkip && skipReason != "" {
-		res.Reason = skipReason
-	}
-	c.finished[res.ID] = res
-	c.done++
-	n, total := c.done, c.total
-	c.mu.Unlock()
-	if p := c.cfg.Progress; p != nil {
-		line := fmt.Sprintf("[%d/%d] %-5s %s %s", n, total, strings.ToUpper(string(res.Status)), res.ID, res.Title)
-		if res.Reason != "" && res.Status != reports.StatusPass {
-			line += " — " + firstLine(res.Reason)
-		}
-		fmt.Fprintln(p, line)
-	}
-}
-
-// features groups finished scenarios by feature in catalogue order.
-func (c *collector) features() []reports.Feature {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []reports.Feature
-	idx := map[string]int{}
-	for _, info := range c.order {
-		res, ok := c.finished[info.ID]
-		if !ok {
-			continue
-		}
-		i, ok := idx[info.URI]
-		if !ok {
-			i = len(out)
-			idx[info.URI] = i
-			out = append(out, reports.Feature{Name: info.Feature, URI: "features/" + info.URI})
-		}
-		out[i].Scenarios = append(out[i].Scenarios, *res)
-	}
-	return out
-}
-
-func classify(err error, status godog.StepResultStatus) (reports.Status, *reports.Failure) {
-	f := failureOf(err)
-	var he *harnessError
-	switch {
-	case err == nil:
-		return reports.StatusError, &reports.Failure{Message: fmt.Sprintf("step ended with status %v and no error", status)}
-	case errors.As(err, &he):
-		return reports.StatusError, f
-	case status == godog.StepUndefined, status == godog.StepPending, status == godog.StepAmbiguous:
-		return reports.StatusError, f
-	}
-	return reports.StatusFail, f
-}
-
-func failureOf(err error) *reports.Failure {
-	if err == nil {
-		return &reports.Failure{Message: "unknown failure"}
-	}
-	var ce *checkError
-	if errors.As(err, &ce) && len(ce.failures) > 0 {
-		f := &reports.Failure{Message: ce.Error(), Expected: ce.failures[0].expected, Actual: ce.failures[0].actual}
-		return f
-	}
-	return &reports.Failure{Message: err.Error()}
-}
-
-func convertExchanges(in []okta.Exchange) []reports.Exchange {
-	out := make([]reports.Exchange, 0, len(in))
-	for _, e := range in {
-		out = append(out, reports.Exchange{
-			StartedAt: e.StartedAt.UTC(), DurationMS: ms(e.Duration), Method: e.Method, URL: e.URL,
-			RequestHeaders: e.RequestHeader, RequestBody: string(e.RequestBody), StatusCode: e.StatusCode,
-			ResponseHeaders: e.ResponseHeader, ResponseBody: string(e.ResponseBody), Truncated: e.Truncated, Error: e.Err,
-		})
-	}
-	return out
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return short(s)
-}
-
-func hasTag(s *godog.Scenario, tag string) bool {
-	for _, t := range s.Tags {
-		if t.Name == tag {
-			return true
-		}
-	}
-	return false
 }

@@ -21,10 +21,19 @@ type world struct {
 	client *okta.Client
 	rec    *recorder
 
-	people  map[string]*okta.Person // by alias ("Ada")
-	groups  map[string]*okta.Group  // by alias ("Engineering")
-	pushed  map[string]bool         // group aliases pushed to the app
-	passwds map[string]string       // alias -> password Okta sent on create
+	people map[string]*okta.Person // by alias ("Ada")
+	groups map[string]*okta.Group  // by alias ("Engineering")
+	pushed map[string]bool         // group aliases pushed to the app
+
+	// putPasswords are the passwords raw PUTs of this scenario sent.
+	putPasswords []string
+
+	// probeID is the random resource id of the endpoint probes and their
+	// positive controls.
+	probeID string
+	// accepted holds "METHOD URL" of every request the right token was
+	// shown to be accepted on (the positive controls of refusal checks).
+	accepted map[string]bool
 
 	// answer is the exchange the "Then the app answers ..." steps look at.
 	answer *okta.Exchange
@@ -42,10 +51,14 @@ type world struct {
 	// listedID is the id seen in a list answer (SPEC 2).
 	listedID string
 	// seen counts ids seen while paging; pages are the page answers.
-	seen     map[string]int
-	seenMax  int
-	pages    []okta.Exchange
-	imported []map[string]any
+	seen    map[string]int
+	seenMax int
+	pages   []okta.Exchange
+	// fullListings are two reads of the whole listing; pagedOrder is the
+	// ids in the order paging returned them (IMP-001).
+	fullListings [][]string
+	pagedOrder   []string
+	imported     []map[string]any
 	// spec is the random user of the SPEC parity scenarios.
 	spec *specUser
 	// sso holds the sign-in state of SSO scenarios.

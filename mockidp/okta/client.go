@@ -147,10 +147,12 @@ type Client struct {
 	assignments map[string]*Assignment
 	groups      map[string]*Group
 	secrets     []string // strings replaced by "<redacted>", longest first
+	passwords   []string // passwords generated for create requests
 }
 
 // New validates cfg, applies defaults and returns a Client. It returns an
-// error when BaseURL is not an absolute http(s) URL, when the profile or
+// error when BaseURL is not an absolute http(s) URL or has a query, a
+// fragment or userinfo, when the profile or
 // auth mode is unknown, or when the credentials of the mode are empty.
 func New(cfg Config) (*Client, error) {
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
@@ -160,8 +162,11 @@ func New(cfg Config) (*Client, error) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("okta: base URL %q must be an absolute http or https URL", cfg.BaseURL)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("okta: base URL %q must not have a query or fragment", cfg.BaseURL)
+	}
+	if u.User != nil {
+		return nil, errors.New("okta: base URL must not carry userinfo (user:password@); give credentials in Config.Credentials")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
@@ -252,7 +257,8 @@ func (c *Client) Assignment(personID string) (*Assignment, bool) {
 	return a, ok
 }
 
-// Transcript returns a copy of every exchange so far, in order, redacted.
+// Transcript returns a copy of every exchange so far, in order, raw (see
+// Exchange; RedactedTranscript is the copy fit for a report).
 func (c *Client) Transcript() []Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -6,7 +6,7 @@
 // a step asks for an Okta operation (assign a person, unassign, push a group,
 // import, ...), the Client performs it against Config.BaseURL and returns an
 // Outcome (what Okta would record: success, or a failed task with the
-// admin-visible message) together with the redacted HTTP exchanges it made.
+// admin-visible message) together with the raw HTTP exchanges it made.
 // It must not import steps, reference or reports: it only sees a URL and
 // credentials, exactly like Okta.
 //
@@ -35,8 +35,12 @@
 //
 // # Secrets
 //
-// The Transcript and every Exchange are redacted: the Authorization value,
-// the configured token, Basic username:password and password, every password
-// this client generated and every JSON "password" string are replaced with
-// "<redacted>". Nothing in this package logs.
+// The Transcript and every Exchange are raw: checks must judge the bytes
+// the server really sent (a token such as "scim" must not turn
+// "urn:ietf:params:scim:..." into something else before a check reads it).
+// Client.RedactExchange and Client.RedactedTranscript give the copies fit
+// for a report: the Authorization value, the configured token, Basic
+// username:password and password, every password this client generated and
+// every JSON "password" string are replaced with "<redacted>". Nothing in
+// this package logs.
 package okta

@@ -91,14 +91,17 @@ func ExampleOutcome() {
 	_, out := c.Assign(context.Background(), &okta.Person{ID: okta.NewPersonID(), Login: "bob@example.com", Email: "bob@example.com", GivenName: "Bob", FamilyName: "B"})
 	fmt.Println(out.OK)
 	fmt.Println(out.Message)
+	// Exchanges are raw; RedactExchange is the copy for a report.
 	fmt.Println(out.Exchanges[1].RequestHeader.Get("Authorization"))
+	fmt.Println(c.RedactExchange(out.Exchanges[1]).RequestHeader.Get("Authorization"))
 	// Output:
 	// false
 	// Conflict. Errors reported by remote server: User already exists
+	// t0k
 	// <redacted>
 }
 
-// Raw probes use the same headers, retries and redaction as operations.
+// Raw probes use the same headers, retries and capture as operations.
 func ExampleClient_Do() {
 	srv := vendorServer()
 	defer srv.Close()
@@ -107,7 +110,7 @@ func ExampleClient_Do() {
 	ex := c.Do(context.Background(), okta.Request{Path: "/Users/unknown", Authorization: &wrong})
 	fmt.Println(ex.StatusCode, ex.RequestHeader.Get("Authorization"), ex.RequestHeader.Get("User-Agent"))
 	// Output:
-	// 401 Bearer <redacted> Okta SCIM Client 1.0.0
+	// 401 Bearer not-the-token Okta SCIM Client 1.0.0
 }
 
 func ExampleUserFilter() {

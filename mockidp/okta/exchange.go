@@ -16,11 +16,11 @@ import (
 )
 
 // Exchange is one captured request/response pair. Exchanges handed out by
-// the Client (Transcript, Outcome.Exchanges, Do) are redacted: the
-// Authorization value becomes "Bearer <redacted>", "Basic <redacted>" or
-// "<redacted>", JSON "password" string values become "<redacted>", and the
-// configured token, Basic credentials and generated passwords are replaced
-// by "<redacted>" wherever they occur (URL, headers, bodies).
+// the Client (Transcript, Outcome.Exchanges, Do) are raw: the real bytes
+// sent and received, credentials and generated passwords included, so that
+// checks judge what the server really answered. Whoever writes an exchange
+// anywhere (a log, a report) must redact it first, e.g. with
+// Client.RedactExchange.
 type Exchange struct {
 	StartedAt time.Time
 	Duration  time.Duration
@@ -42,7 +42,11 @@ type Exchange struct {
 	Truncated bool
 	// Err describes a transport-level failure ("" when the exchange
 	// completed): refused connection, timeout, unreadable or too large body.
+	// It is Error's message.
 	Err string
+	// Error is the transport-level failure as a *TransportError (nil when
+	// the exchange completed); use errors.As to read its Kind.
+	Error error
 	// Attempt is the 1-based attempt number of this request (429 retries).
 	Attempt int
 
@@ -153,13 +157,41 @@ func (c *Client) addSecret(s string) {
 	sort.Slice(c.secrets, func(i, j int) bool { return len(c.secrets[i]) > len(c.secrets[j]) })
 }
 
-func (c *Client) redactExchange(ex Exchange) Exchange {
+// RedactExchange returns a copy of ex fit for a report: the Authorization
+// value becomes "Bearer <redacted>", "Basic <redacted>" or "<redacted>",
+// JSON "password" string values become "<redacted>", and the configured
+// token, Basic credentials and every password this client generated are
+// replaced by "<redacted>" wherever they occur (URL, headers, bodies, Err).
+// Error is dropped, since its text is unredacted.
+func (c *Client) RedactExchange(ex Exchange) Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.redactExchangeLocked(ex)
 }
 
+// RedactedTranscript returns the transcript with every exchange passed
+// through RedactExchange.
+func (c *Client) RedactedTranscript() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Exchange, len(c.transcript))
+	for i, ex := range c.transcript {
+		out[i] = c.redactExchangeLocked(ex)
+	}
+	return out
+}
+
+// GeneratedPasswords returns the passwords this client generated for
+// create requests (Okta's random placeholders), for callers that redact
+// exchanges themselves.
+func (c *Client) GeneratedPasswords() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.passwords...)
+}
+
 func (c *Client) redactExchangeLocked(ex Exchange) Exchange {
+	ex.Error = nil
 	ex.URL = c.redactLocked(ex.URL)
 	ex.Err = c.redactLocked(ex.Err)
 	ex.RequestHeader = c.redactHeader(ex.RequestHeader, true)

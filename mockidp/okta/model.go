@@ -113,9 +113,6 @@ type Group struct {
 // escaped as SCIM string literals require (okta-wire.md §2.3, RFC 7644 §3.4.2.2).
 func UserFilter(userName string) string { return `userName eq ` + quote(userName) }
 
-// GroupFilter returns Okta's group lookup filter `displayName eq "x"` (okta-wire.md §9.1).
-func GroupFilter(displayName string) string { return `displayName eq ` + quote(displayName) }
-
 func quote(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, `"`, `\"`)
@@ -138,7 +135,7 @@ type Outcome struct {
 	// of 201 on create) and on requests not sent (disabled features).
 	Notes []string
 	// Exchanges are the HTTP requests this operation made, in order,
-	// including 429 retries (redacted).
+	// including 429 retries (raw; see Exchange).
 	Exchanges []Exchange
 	// Err is non-nil when the failure was transport- or harness-level
 	// (timeout, refused connection, bad input, disabled feature); nil for

@@ -45,8 +45,9 @@ func echoServer(t *testing.T) *httptest.Server {
 }
 
 // TestRedaction: the token, Basic credentials and the generated user
-// passwords never appear in Transcript() or Outcome exchanges, while the
-// Authorization scheme stays visible.
+// passwords never appear in RedactedTranscript() or in exchanges passed
+// through RedactExchange, while the Authorization scheme stays visible; the
+// raw Transcript() and Outcome exchanges keep the real bytes for checks.
 func TestRedaction(t *testing.T) {
 	cases := []struct {
 		creds      okta.Credentials
@@ -73,16 +74,29 @@ func TestRedaction(t *testing.T) {
 			// The echo server repeats the generated password in its answer
 			// ("your password is …"); checked below for every exchange.
 			post := out.Exchanges[1]
-			if !strings.Contains(string(post.RequestBody), `"password":"<redacted>"`) {
-				t.Errorf("POST body not redacted: %s", post.RequestBody)
+			if strings.Contains(string(post.RequestBody), `"password":"<redacted>"`) {
+				t.Errorf("raw POST body is redacted; checks need the real bytes: %s", post.RequestBody)
+			}
+			pw := c.GeneratedPasswords()
+			if len(pw) != 1 || !strings.Contains(string(post.ResponseBody), "your password is "+pw[0]) {
+				t.Errorf("raw POST answer does not show the generated password %v: %s", pw, post.ResponseBody)
+			}
+			if red := c.RedactExchange(post); !strings.Contains(string(red.RequestBody), `"password":"<redacted>"`) {
+				t.Errorf("POST body not redacted: %s", red.RequestBody)
 			}
 			// A raw probe whose query and body carry the secrets.
 			probe := c.Do(ctx, okta.Request{Method: "PUT", Path: "/Users/u-1", Query: map[string][]string{"token": {tc.secrets[0]}}, Body: []byte(`{"password":"hunter2-pw","x":"` + tc.secrets[0] + `"}`)})
 			if probe.StatusCode != http.StatusBadRequest {
 				t.Fatalf("probe status %d", probe.StatusCode)
 			}
-			all := append(c.Transcript(), out.Exchanges...)
-			all = append(all, probe)
+			if !strings.Contains(string(probe.RequestBody), tc.secrets[0]) {
+				t.Errorf("raw probe lost the real bytes: %s", probe.RequestBody)
+			}
+			all := c.RedactedTranscript()
+			for _, ex := range out.Exchanges {
+				all = append(all, c.RedactExchange(ex))
+			}
+			all = append(all, c.RedactExchange(probe))
 			if len(all) != 3+2+1 { // transcript (lookup, POST, probe) + outcome (2) + probe
 				t.Fatalf("%d exchanges", len(all))
 			}

@@ -420,7 +420,7 @@ func TestDoAuthorizationOverride(t *testing.T) {
 	none, other := "", "non-token"
 	c.Do(context.Background(), okta.Request{Path: "/Users", Authorization: &none})
 	ex := c.Do(context.Background(), okta.Request{Path: "/Users", Authorization: &other})
-	if ex.StatusCode != 401 || ex.RequestHeader.Get("Authorization") != "<redacted>" {
+	if ex.StatusCode != 401 || ex.RequestHeader.Get("Authorization") != "non-token" {
 		t.Errorf("status %d auth %q", ex.StatusCode, ex.RequestHeader.Get("Authorization"))
 	}
 	ex = c.Do(context.Background(), okta.Request{Method: "POST", Path: "Users/.search?x=1", Query: map[string][]string{"count": {"5"}, "filter": {`userName eq "a b"`}, "attributes": {"id"}}, Body: []byte("{bad")})

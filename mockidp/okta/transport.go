@@ -6,6 +6,8 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -44,7 +47,8 @@ type Request struct {
 
 // Do sends r and returns the final exchange (after any 429 retries; every
 // attempt is in the Transcript). It never returns an error: transport
-// failures are in Exchange.Err with StatusCode 0.
+// failures are in Exchange.Error (a *TransportError) and Exchange.Err, with
+// StatusCode 0.
 func (c *Client) Do(ctx context.Context, r Request) Exchange {
 	_, all, _ := c.send(ctx, r)
 	return all[len(all)-1]
@@ -123,10 +127,9 @@ func (c *Client) buildURL(path, extraQuery string) string {
 	return u
 }
 
-// send performs r with Okta's 429 policy. It returns the last exchange
-// unredacted (operations read the server's answer from it), the redacted
-// copies of every attempt, and an error when the request could not be
-// completed at the transport level.
+// send performs r with Okta's 429 policy. It returns the last exchange,
+// every attempt, and an error when the request could not be completed at
+// the transport level.
 func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, error) {
 	method := r.Method
 	if method == "" {
@@ -137,8 +140,8 @@ func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, err
 	var wait time.Duration
 	var all []Exchange
 	for attempt := 1; ; attempt++ {
-		ex, red, err := c.once(ctx, method, target, r, attempt)
-		all = append(all, red)
+		ex, err := c.once(ctx, method, target, r, attempt)
+		all = append(all, ex)
 		if err != nil || ex.StatusCode != http.StatusTooManyRequests {
 			return ex, all, err
 		}
@@ -172,7 +175,7 @@ func retryAfter(v string, def time.Duration) time.Duration {
 }
 
 // once performs one attempt and records it in the transcript.
-func (c *Client) once(ctx context.Context, method, target string, r Request, attempt int) (Exchange, Exchange, error) {
+func (c *Client) once(ctx context.Context, method, target string, r Request, attempt int) (Exchange, error) {
 	ex := Exchange{Method: method, URL: target, Attempt: attempt, StartedAt: c.cfg.Now(), RequestBody: r.Body}
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
@@ -182,9 +185,9 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 	}
 	req, err := http.NewRequestWithContext(rctx, method, target, body)
 	if err != nil {
-		err = fmt.Errorf("build request %s %s: %w", method, c.Redact(target), err)
-		ex.Err = err.Error()
-		return ex, c.record(ex), err
+		terr := &TransportError{Kind: KindRequest, Err: fmt.Errorf("build request %s %s: %w", method, c.Redact(target), err)}
+		ex.Err, ex.Error = terr.Error(), terr
+		return c.record(ex), terr
 	}
 	// okta-wire.md §2.1: Okta's header set; Content-Type only with a body.
 	req.Header.Set("User-Agent", UserAgent)
@@ -214,9 +217,9 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 	resp, err := c.http.Do(req)
 	if err != nil {
 		ex.Duration = c.cfg.Now().Sub(ex.StartedAt)
-		err = c.transportError(ctx, rctx, err)
-		ex.Err = err.Error()
-		return ex, c.record(ex), err
+		terr := c.transportError(ctx, rctx, err)
+		ex.Err, ex.Error = terr.Error(), terr
+		return c.record(ex), terr
 	}
 	defer resp.Body.Close()
 	ex.StatusCode = resp.StatusCode
@@ -227,11 +230,11 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 	ex.ResponseBody = data
 	ex.Truncated = truncated
 	if rerr != nil {
-		rerr = c.transportError(ctx, rctx, rerr)
-		ex.Err = rerr.Error()
-		return ex, c.record(ex), rerr
+		terr := c.transportError(ctx, rctx, rerr)
+		ex.Err, ex.Error = terr.Error(), terr
+		return c.record(ex), terr
 	}
-	return ex, c.record(ex), nil
+	return c.record(ex), nil
 }
 
 // errBodyTooLarge is wrapped when a response body exceeds MaxBodyBytes.
@@ -289,28 +292,92 @@ func limitedRead(r io.Reader, max int64) ([]byte, bool, error) {
 	return data, false, err
 }
 
+// TransportKind classifies a transport failure.
+type TransportKind string
+
+// Kinds of transport failure.
+const (
+	// KindTimeout: no complete answer within Config.Timeout.
+	KindTimeout TransportKind = "timeout"
+	// KindRefused: the connection was refused (nothing listens there).
+	KindRefused TransportKind = "refused"
+	// KindTLS: the TLS handshake failed (untrusted or mismatched
+	// certificate, or the server does not speak TLS).
+	KindTLS TransportKind = "tls"
+	// KindCancelled: the caller's context ended.
+	KindCancelled TransportKind = "cancelled"
+	// KindBody: the answer's body could not be read (too large, bad encoding).
+	KindBody TransportKind = "body"
+	// KindRequest: the request could not be built.
+	KindRequest TransportKind = "request"
+	// KindNetwork: any other network failure (DNS, reset, dial error).
+	KindNetwork TransportKind = "network"
+)
+
+// TransportError is why an exchange got no complete HTTP answer. It wraps
+// the cause, so errors.As finds e.g. an x509.UnknownAuthorityError.
+type TransportError struct {
+	Kind TransportKind
+	Err  error
+}
+
+// Error returns the cause's message, in the words an admin would read.
+func (e *TransportError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
 // transportError explains a transport failure in the words an admin would
-// read, keeping the cause wrapped.
-func (c *Client) transportError(parent, rctx context.Context, err error) error {
+// read, keeping the cause wrapped, and classifies it.
+func (c *Client) transportError(parent, rctx context.Context, err error) *TransportError {
 	if parent.Err() != nil {
-		return fmt.Errorf("request cancelled by caller: %w", err)
+		return &TransportError{Kind: KindCancelled, Err: fmt.Errorf("request cancelled by caller: %w", err)}
 	}
 	if errors.Is(rctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("no complete response within %s (okta-wire.md §2.5: Okta closes the connection after 60 s): %w", c.cfg.Timeout, err)
+		return &TransportError{Kind: KindTimeout, Err: fmt.Errorf("no complete response within %s (okta-wire.md §2.5: Okta closes the connection after 60 s): %w", c.cfg.Timeout, err)}
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return &TransportError{Kind: KindBody, Err: err}
+	}
+	if isTLSError(err) {
+		return &TransportError{Kind: KindTLS, Err: fmt.Errorf("TLS with %s failed: %w", c.base.Host, err)}
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return &TransportError{Kind: KindRefused, Err: fmt.Errorf("could not connect to %s: %w", c.base.Host, err)}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &TransportError{Kind: KindTimeout, Err: fmt.Errorf("no complete response within %s: %w", c.cfg.Timeout, err)}
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
-		return fmt.Errorf("could not connect to %s: %w", c.base.Host, err)
+		return &TransportError{Kind: KindNetwork, Err: fmt.Errorf("could not connect to %s: %w", c.base.Host, err)}
 	}
-	return err
+	if strings.HasPrefix(err.Error(), "read response body") || strings.HasPrefix(err.Error(), "decompress") || strings.HasPrefix(err.Error(), "unsupported response Content-Encoding") {
+		return &TransportError{Kind: KindBody, Err: err}
+	}
+	return &TransportError{Kind: KindNetwork, Err: err}
 }
 
-// record appends a redacted copy of ex to the transcript; ex itself (with
-// the raw bodies the operations need) stays with the caller.
+// isTLSError reports whether err is a failed TLS handshake.
+func isTLSError(err error) bool {
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var cv *tls.CertificateVerificationError
+	var rh tls.RecordHeaderError
+	if errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) || errors.As(err, &cv) || errors.As(err, &rh) {
+		return true
+	}
+	// net/http reports a plain-HTTP answer to a TLS hello with an error
+	// value it does not export; its text is the only handle.
+	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
+// record appends ex to the transcript and returns it.
 func (c *Client) record(ex Exchange) Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	red := c.redactExchangeLocked(ex)
-	c.transcript = append(c.transcript, red)
-	return red
+	c.transcript = append(c.transcript, ex)
+	return ex
 }
