@@ -161,6 +161,12 @@ var probes = map[string]probe{
 		_, has := ts.do("GET", "/scim/v2/Users/"+id, "").body["emails"]
 		return has
 	},
+	"refuse-unknown-schema": func(t *testing.T, ts *tserver, p string) bool {
+		body := strings.Replace(oktaUser(p+"ext@x", ""), `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]`,
+			`"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:example:params:scim:schemas:extension:unknown:2.0:User"]`, 1)
+		c := ts.do("POST", "/scim/v2/Users", body).code
+		return c == 201 || c == 200 // create-200 answers 200: that one is not this fault
+	},
 	"conflict-wrong-scimtype": func(t *testing.T, ts *tserver, p string) bool {
 		ts.createUser(p+"dup@x", "")
 		r := ts.do("POST", "/scim/v2/Users", oktaUser(p+"dup@x", ""))

@@ -114,6 +114,13 @@ var catalogue = []Fault{
 	{Name: "no-uniqueness", Kind: SCIM,
 		Description: "A duplicate userName (any case) creates another user with 201 instead of 409.",
 		Breaks:      []Break{b("USR-005", thenAnswers+" 409", msgWrongStatus), b("SPEC-008", thenAnswers+" 409", msgWrongStatus)}},
+	// A tolerated variant, not a defect: it declares no breaks, so the
+	// self-test requires every scenario to pass with it (a failure would
+	// name no real defect). RFC 7643 §3 lets a server refuse a schema it
+	// does not support, and Okta sends back only the URNs the server
+	// returned (mockidp/okta/WIRE.md §5.1), so the suite must never send one.
+	{Name: "refuse-unknown-schema", Kind: SCIM,
+		Description: "Tolerated variant (no defect): POST/PUT bodies whose schemas name a URN the server does not support are refused with 400 invalidValue, as RFC 7643 §3 allows. No scenario may fail."},
 	{Name: "conflict-wrong-scimtype", Kind: SCIM,
 		Description: "409 answers carry scimType invalidValue instead of uniqueness.",
 		// SPEC-008 reproduces Okta's SPEC test #8, which checks only the 409.
