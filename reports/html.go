@@ -48,6 +48,7 @@ type htmlPage struct {
 	Groups               []htmlGroup
 	AreaNames, TierNames []string
 	Scenarios            []htmlScenario
+	Stale                []string
 	CSP                  string
 	CSS                  template.CSS
 	JS, Data             template.JS
@@ -153,6 +154,9 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 	// verdict is shown as good.
 	p.Verdict = "Verdict: " + t.VerdictText() + "."
 	p.Good = t.Verdict() == VerdictPass
+	for _, sw := range r.StaleWaivers {
+		p.Stale = append(p.Stale, staleText(sw))
+	}
 	areas, tiers := r.groupCounts(areasOf), r.groupCounts(tierOf)
 	p.Groups = []htmlGroup{{"area", "Area", areas}, {"tier", "Tier", tiers}}
 	for _, c := range areas {
@@ -166,7 +170,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		sc, f := ref.Scenario, ref.Feature
 		hs := htmlScenario{
 			ID: sc.ID, Title: sc.Title, Tier: sc.Tier,
-			Status: string(sc.Status), StatusLabel: strings.ToUpper(string(sc.Status)),
+			Status: string(sc.Status), StatusLabel: strings.ToUpper(string(sc.Status) + regressionMark(sc)),
 			Feature: f.Name, URI: f.URI, Line: sc.Line,
 			Areas: sc.Areas, AreasAttr: strings.Join(sc.Areas, " "),
 			Duration: fmtMS(sc.DurationMS),
@@ -174,6 +178,9 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		}
 		if sc.Status != StatusPass {
 			hs.Reason = oneLineReason(sc, 300)
+			if sc.Status == StatusWaived {
+				hs.Reason = waiverText(sc.Waiver) + " — " + hs.Reason
+			}
 			if full := strings.TrimSpace(sc.Reason); full != "" && full != hs.Reason {
 				hs.FullReason = full
 			}

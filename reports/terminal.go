@@ -17,15 +17,40 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	if r == nil {
 		return
 	}
+	writeSummary(w, r, htmlPath, "Verdict: "+r.totals().VerdictText())
+}
+
+// WriteRenderedSummary is WriteTerminalSummary for a run rendered again
+// from its results.json (`scimconform report`): the same counts and
+// failures, but no verdict of its own; the last line quotes the verdict
+// the file recorded, as the file's, since rendering proves nothing.
+func WriteRenderedSummary(w io.Writer, r *Run, htmlPath string) {
+	if r == nil {
+		return
+	}
+	when := ""
+	if !r.StartedAt.IsZero() {
+		when = " of " + r.StartedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	writeSummary(w, r, htmlPath, "Rendered the run"+when+" (report does not re-run or judge it); its totals give: "+r.totals().VerdictText())
+}
+
+func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 	t := r.totals()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d scenarios: %d passed, %d failed, %d errored, %d skipped, %d not in scope", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.NotInScope)
+	if t.Waived > 0 {
+		fmt.Fprintf(&b, ", %d waived", t.Waived)
+	}
 	if d := runDuration(r); d > 0 {
 		fmt.Fprintf(&b, " in %s", d.Round(1e7))
 	}
 	b.WriteString("\n")
 	for _, n := range r.ScopeNotes() {
 		fmt.Fprintf(&b, "Not in scope: %s\n", n)
+	}
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "Compared with baseline %s%s\n", r.Baseline, map[bool]string{true: " (only new required failures fail the run)"}[r.FailOnNewOnly])
 	}
 	var failing []scenarioRef
 	for _, ref := range r.ordered() {
@@ -45,14 +70,33 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 			if sc.isRequired() {
 				tier = " [required]"
 			}
+			tier += regressionMark(sc)
 			fmt.Fprintf(&b, "  %-5s %-*s %s%s: %s\n", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, oneLineReason(sc, 160))
 			if ex := offendingExchange(sc); ex != nil {
 				fmt.Fprintf(&b, "  %-5s %-*s ↳ %s\n", "", width, "", exchangeLine(ex, 160))
 			}
 		}
 	}
+	var waived []*Scenario
+	for _, ref := range r.ordered() {
+		if ref.Scenario.Status == StatusWaived {
+			waived = append(waived, ref.Scenario)
+		}
+	}
+	if len(waived) > 0 {
+		b.WriteString("\nWaived (known failures, not passes):\n")
+		for _, sc := range waived {
+			fmt.Fprintf(&b, "  WAIVED %s %s: %s; failure: %s\n", sc.ID, oneLine(sc.Title), waiverText(sc.Waiver), oneLineReason(sc, 160))
+		}
+	}
+	if len(r.StaleWaivers) > 0 {
+		b.WriteString("\nStale waivers (remove or renew them):\n")
+		for _, sw := range r.StaleWaivers {
+			fmt.Fprintf(&b, "  %s\n", staleText(sw))
+		}
+	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "Verdict: %s\n", t.VerdictText())
+	b.WriteString(verdictLine + "\n")
 	if htmlPath != "" {
 		fmt.Fprintf(&b, "Report: %s\n", htmlPath)
 	}
