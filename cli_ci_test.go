@@ -173,3 +173,31 @@ func TestBaselineAndDiff(t *testing.T) {
 		t.Errorf("--fail-on new without baseline: exit %d\n%s", code, text)
 	}
 }
+
+// TestRunRejectsNonsenseSettings: a typo in --features, --concurrency 0
+// and --timeout 0 are usage errors, not silently smaller or hanging runs.
+func TestRunRejectsNonsenseSettings(t *testing.T) {
+	base := referenceURL(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--features", "token,grups"}, "unknown area grups"},
+		{[]string{"--concurrency", "0"}, "--concurrency 0"},
+		{[]string{"--timeout", "0"}, "--timeout 0s"},
+	} {
+		code, text := cliRun(t, append([]string{"run", "--url", base, "--out", t.TempDir()}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(text, tc.want) {
+			t.Errorf("%v: exit %d, want 2 with %q\n%s", tc.args, code, tc.want, text)
+		}
+	}
+}
+
+// TestRunRedactsURLPassword: a password in --url is not printed.
+func TestRunRedactsURLPassword(t *testing.T) {
+	base := strings.Replace(referenceURL(t), "http://", "http://okta:hunter2-url-password@", 1)
+	_, text := cliRun(t, "run", "--url", base, "--tags", "@USR-001", "--out", t.TempDir())
+	if strings.Contains(text, "hunter2-url-password") || !strings.Contains(text, "testing http://okta:") {
+		t.Errorf("terminal shows the URL password or no URL:\n%s", text)
+	}
+}

@@ -52,6 +52,9 @@ errored scenario or an in-scope required scenario that was skipped.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if err := c.Check(); err != nil {
+				return exitWith(exitUsage, err)
+			}
 			if err := c.CheckTarget(img.enabled()); err != nil {
 				return exitWith(exitUsage, err)
 			}
@@ -109,7 +112,9 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 		return exitWith(exitUsage, fmt.Errorf("--out %s: %w", out, err))
 	}
 	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken}
-	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, cfg.BaseURL, cfg.Credentials.Mode, cfg.Profile)
+	// The URL may carry a password (https://user:pass@host): the terminal
+	// shows it redacted, as the reports do.
+	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, reports.RedactURL(cfg.BaseURL, secrets...), cfg.Credentials.Mode, cfg.Profile)
 
 	probe := cfg
 	rec := newRecorder(cfg.HTTPClient)

@@ -91,6 +91,13 @@ func (x *redactor) waiver(w *Waiver) {
 	w.URL = x.url(w.URL)
 }
 
+// RedactURL returns raw with the secrets and credential-looking parts
+// removed by the rules Redact applies to Target.BaseURL: a password in
+// the user-info, credential query parameters.
+func RedactURL(raw string, secrets ...string) string {
+	return newRedactor(secrets).url(raw)
+}
+
 // RedactText returns s with the secrets and credential-looking values
 // removed, by the rules Redact applies to the text of a run (s is treated
 // as text the target or transport produced). The suite uses it for text it

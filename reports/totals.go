@@ -123,7 +123,8 @@ type scenarioRef struct {
 }
 
 // ordered returns every scenario of the run, failures first (fail, error,
-// pass, skip) and in catalogue order within a status.
+// waived, pass, skip, not in scope), required before optional within a
+// status, and in catalogue order within those.
 func (r *Run) ordered() []scenarioRef {
 	var out []scenarioRef
 	for fi := range r.Features {
@@ -133,7 +134,11 @@ func (r *Run) ordered() []scenarioRef {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		return statusRank(out[i].Scenario.Status) < statusRank(out[j].Scenario.Status)
+		a, b := out[i].Scenario, out[j].Scenario
+		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+			return ra < rb
+		}
+		return a.isRequired() && !b.isRequired()
 	})
 	return out
 }

@@ -316,6 +316,23 @@ func (r *Run) Areas() []string {
 	return out
 }
 
+// Check returns an error for settings that parse but make no sense:
+// --concurrency below 1, a --timeout that is not positive (Okta always
+// waits; 0 would mean "no timeout" to net/http and a hung target would
+// hang the run), a negative --max-retry-wait.
+func (r *Run) Check() error {
+	if r.Concurrency < 1 {
+		return fmt.Errorf("--concurrency %d: want 1 or more scenarios in parallel", r.Concurrency)
+	}
+	if r.Timeout <= 0 {
+		return fmt.Errorf("--timeout %s: want a positive per-request timeout, e.g. 60s (Okta's)", r.Timeout)
+	}
+	if r.MaxRetryWait < 0 {
+		return fmt.Errorf("--max-retry-wait %s: want 0 (wait like Okta) or a positive cap", r.MaxRetryWait)
+	}
+	return nil
+}
+
 // ErrBothTargets is returned by CheckTarget when a URL and an image are both given.
 var ErrBothTargets = errors.New("give --url or --image/--build, not both")
 
