@@ -86,6 +86,12 @@ func WriteCucumber(w io.Writer, r *Run) error {
 	if sl := r.scopeLine(); sl != "" {
 		runNote += "\nscope: " + sl
 	}
+	if len(r.RootCauses) > 0 {
+		runNote += "\n" + rootCausesHeading(r) + ":"
+		for _, c := range r.RootCauses {
+			runNote += "\n  " + c.Text() + ": " + strings.Join(c.Scenarios, " ")
+		}
+	}
 	for _, sw := range r.StaleWaivers {
 		runNote += "\n" + staleText(sw)
 	}
@@ -116,6 +122,8 @@ func WriteCucumber(w io.Writer, r *Run) error {
 				el.Description = "not in scope: " + sc.Reason
 			case sc.Status == StatusWaived:
 				el.Description = waiverText(sc.Waiver)
+			case sc.BlockedBy != "":
+				el.Description = "blocked by " + sc.BlockedBy
 			case sc.Status == StatusSkip || len(sc.Steps) == 0:
 				el.Description = sc.Reason
 			}

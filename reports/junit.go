@@ -93,6 +93,9 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		{"target.authMode", r.Target.AuthMode},
 		{"target.profile", r.Target.Profile},
 	}
+	for i, c := range r.RootCauses {
+		props = append(props, junitProperty{fmt.Sprintf("rootCause.%d", i+1), c.Text() + ": " + strings.Join(c.Scenarios, " ")})
+	}
 	for i, sw := range r.StaleWaivers {
 		props = append(props, junitProperty{fmt.Sprintf("waiver.stale.%d", i+1), staleText(sw)})
 	}
@@ -154,7 +157,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 					s.Errors++
 				}
 				c.Failure = &junitFailure{
-					Message: strings.TrimSpace(regressionMark(sc) + " " + oneLineReason(sc, 500)),
+					Message: strings.TrimSpace(regressionMark(sc) + " " + blockedPrefix(sc) + oneLineReason(sc, 500)),
 					Type:    typ,
 					Text:    xmlSafe(junitFailureText(sc)),
 				}

@@ -80,6 +80,36 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 			failing = append(failing, ref)
 		}
 	}
+	if len(r.RootCauses) > 0 {
+		fmt.Fprintf(&b, "### %s\n\n| Root cause | Blocked scenarios | First failing exchange |\n|---|---|---|\n", mdText(rootCausesHeading(r)))
+		for _, c := range r.RootCauses {
+			ids := make([]string, len(c.Scenarios))
+			for i, id := range c.Scenarios {
+				ids[i] = "`" + mdCode(id) + "`"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdText(c.Text()), strings.Join(ids, " "), mdText(truncate(c.Exchange, 200)))
+		}
+		b.WriteString("\n")
+		own, blocked := failing[:0:0], failing[:0:0]
+		for _, ref := range failing {
+			if ref.Scenario.BlockedBy == "" {
+				own = append(own, ref)
+			} else {
+				blocked = append(blocked, ref)
+			}
+		}
+		fmt.Fprintf(&b, "<details><summary>%d blocked scenario(s)</summary>\n\n| Status | ID | Tier | Scenario | Blocked by |\n|---|---|---|---|---|\n", len(blocked))
+		for i, ref := range blocked {
+			if i == mdMaxRows {
+				fmt.Fprintf(&b, "\n… and %d more, see report.html\n", len(blocked)-mdMaxRows)
+				break
+			}
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(sc.BlockedBy))
+		}
+		b.WriteString("\n</details>\n\n")
+		failing = own
+	}
 	if len(failing) > 0 {
 		b.WriteString("### Failing scenarios\n\n| Status | ID | Tier | Scenario | Reason |\n|---|---|---|---|---|\n")
 		for i, ref := range failing {

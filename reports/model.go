@@ -61,9 +61,12 @@ type Run struct {
 	Baseline string `json:"baseline,omitempty"`
 	// FailOnNewOnly is true when only new failures (not in Baseline)
 	// fail the verdict (--fail-on new).
-	FailOnNewOnly bool      `json:"failOnNewOnly,omitempty"`
-	Totals        Totals    `json:"totals"`
-	Features      []Feature `json:"features"`
+	FailOnNewOnly bool `json:"failOnNewOnly,omitempty"`
+	// RootCauses are the failing Okta operations that blocked scenarios
+	// in their Given/When steps, largest first; see Scenario.BlockedBy.
+	RootCauses []RootCause `json:"rootCauses,omitempty"`
+	Totals     Totals      `json:"totals"`
+	Features   []Feature   `json:"features"`
 }
 
 // Capability is one optional feature of the app under test that decides
@@ -157,6 +160,11 @@ type Scenario struct {
 	// Waiver is the waiver that covers this scenario's failure when Status
 	// is StatusWaived; nil otherwise.
 	Waiver *Waiver `json:"waiver,omitempty"`
+	// BlockedBy is the key of the RootCause that stopped this failed
+	// scenario in a setup (Given/When) step, before its own Then checks:
+	// still a failure for the verdict, but caused by that operation.
+	// Empty when the scenario's own check failed, or it did not fail.
+	BlockedBy string `json:"blockedBy,omitempty"`
 	// Regression is "new" or "known" for a failing scenario of a run
 	// compared with a baseline (known: it failed there too); empty when
 	// there is no baseline or the scenario did not fail.

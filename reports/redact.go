@@ -55,6 +55,11 @@ func (r *Run) Redact(secrets ...string) {
 	x := newRedactor(secrets)
 	r.Target.BaseURL = x.url(r.Target.BaseURL)
 	r.Target.Logs = x.text(r.Target.Logs)
+	for i := range r.RootCauses {
+		rc := &r.RootCauses[i]
+		rc.Key = x.text(rc.Key)
+		rc.Exchange = x.text(rc.Exchange)
+	}
 	for i := range r.StaleWaivers {
 		sw := &r.StaleWaivers[i]
 		x.waiver(&sw.Waiver)
@@ -64,6 +69,7 @@ func (r *Run) Redact(secrets ...string) {
 		for si := range r.Features[fi].Scenarios {
 			sc := &r.Features[fi].Scenarios[si]
 			sc.Reason = x.text(sc.Reason)
+			sc.BlockedBy = x.text(sc.BlockedBy)
 			if sc.Waiver != nil {
 				x.waiver(sc.Waiver)
 			}

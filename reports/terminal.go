@@ -35,6 +35,10 @@ func WriteRenderedSummary(w io.Writer, r *Run, htmlPath string) {
 	writeSummary(w, r, htmlPath, "Rendered the run"+when+" (report does not re-run or judge it); its totals give: "+r.totals().VerdictText())
 }
 
+// terminalBlockedLines caps the scenario lines under each root cause; the
+// rest are listed by ID.
+const terminalBlockedLines = 5
+
 func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 	t := r.totals()
 	var b strings.Builder
@@ -53,25 +57,50 @@ func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 		fmt.Fprintf(&b, "Compared with baseline %s%s\n", r.Baseline, map[bool]string{true: " (only new required failures fail the run)"}[r.FailOnNewOnly])
 	}
 	var failing []scenarioRef
+	width := 0
 	for _, ref := range r.ordered() {
 		if notPassing(ref.Scenario) {
-			failing = append(failing, ref)
+			width = max(width, len(ref.Scenario.ID))
+			if ref.Scenario.BlockedBy == "" {
+				failing = append(failing, ref)
+			}
+		}
+	}
+	line := func(sc *Scenario) string {
+		tier := ""
+		if sc.isRequired() {
+			tier = " [required]"
+		}
+		return fmt.Sprintf("%-5s %-*s %s%s%s: %s", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, regressionMark(sc), oneLineReason(sc, 160))
+	}
+	if len(r.RootCauses) > 0 {
+		fmt.Fprintf(&b, "\n%s:\n", rootCausesHeading(r))
+		byID := r.scenariosByID()
+		for _, c := range r.RootCauses {
+			fmt.Fprintf(&b, "  %s\n", c.Text())
+			if c.Exchange != "" {
+				fmt.Fprintf(&b, "    ↳ %s\n", c.Exchange)
+			}
+			for i, id := range c.Scenarios {
+				if i == terminalBlockedLines {
+					fmt.Fprintf(&b, "    … and %d more: %s\n", len(c.Scenarios)-i, strings.Join(c.Scenarios[i:], " "))
+					break
+				}
+				if sc := byID[id]; sc != nil {
+					fmt.Fprintf(&b, "    %s\n", line(sc))
+				}
+			}
 		}
 	}
 	if len(failing) > 0 {
-		width := 0
-		for _, ref := range failing {
-			width = max(width, len(ref.Scenario.ID))
+		if len(r.RootCauses) > 0 {
+			b.WriteString("\nNot passing at their own checks:\n")
+		} else {
+			b.WriteString("\nNot passing:\n")
 		}
-		b.WriteString("\nNot passing:\n")
 		for _, ref := range failing {
 			sc := ref.Scenario
-			tier := ""
-			if sc.isRequired() {
-				tier = " [required]"
-			}
-			tier += regressionMark(sc)
-			fmt.Fprintf(&b, "  %-5s %-*s %s%s: %s\n", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, oneLineReason(sc, 160))
+			fmt.Fprintf(&b, "  %s\n", line(sc))
 			if ex := offendingExchange(sc); ex != nil {
 				fmt.Fprintf(&b, "  %-5s %-*s ↳ %s\n", "", width, "", exchangeLine(ex, 160))
 			}

@@ -11,7 +11,8 @@ import (
 // counts as errored, since the harness must always decide. Required means
 // tier "required" (or tagged @required). Stale waivers count in
 // StrictStale only when r.WaiversStrict; known failures in KnownFailed only
-// when r.FailOnNewOnly.
+// when r.FailOnNewOnly. It also groups blocked scenarios under their root
+// causes (Run.RootCauses, Scenario.BlockedBy).
 func (r *Run) ComputeTotals() {
 	if r == nil {
 		return
@@ -53,6 +54,7 @@ func (r *Run) ComputeTotals() {
 		t.StrictStale = len(r.StaleWaivers)
 	}
 	r.Totals = t
+	r.computeRootCauses()
 }
 
 // Verdict is what a run proves about the target.
