@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -199,5 +201,42 @@ func TestRunRedactsURLPassword(t *testing.T) {
 	_, text := cliRun(t, "run", "--url", base, "--tags", "@USR-001", "--out", t.TempDir())
 	if strings.Contains(text, "hunter2-url-password") || !strings.Contains(text, "testing http://okta:") {
 		t.Errorf("terminal shows the URL password or no URL:\n%s", text)
+	}
+}
+
+// TestReportEvidence: report --evidence of a real run writes one zip whose
+// files do not hold the SCIM token, with a manifest.
+func TestReportEvidence(t *testing.T) {
+	out := t.TempDir()
+	if code, text := cliRun(t, "run", "--url", referenceURL(t, reference.WithFaults("echo-token")), "--tags", "@token", "--out", out); code == exitUsage {
+		t.Fatalf("run: exit %d\n%s", code, text)
+	}
+	zipPath := filepath.Join(t.TempDir(), "evidence.zip")
+	code, text := cliRun(t, "report", "--from", filepath.Join(out, reports.FileJSON), "--out", t.TempDir(), "--evidence", zipPath)
+	if code != exitOK || !strings.Contains(text, "wrote "+zipPath) {
+		t.Fatalf("report --evidence: exit %d\n%s", code, text)
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		seen[f.Name] = true
+		if bytes.Contains(body, []byte(cliTestToken)) {
+			t.Errorf("%s in the evidence holds the token", f.Name)
+		}
+	}
+	for _, want := range []string{reports.FileJSON, reports.FileHTML, reports.FileHAR, reports.FileJUnit, reports.EvidenceCatalog, reports.EvidenceManifest} {
+		if !seen[want] {
+			t.Errorf("evidence lacks %s", want)
+		}
 	}
 }
