@@ -52,7 +52,7 @@ judge the run (the exit code of "run" does) and prints no verdict of its own.
 	f.StringVar(&o.waivers, "waivers", "", "YAML file of known failures to apply (see run --help)")
 	f.BoolVar(&o.waiversStrict, "waivers-strict", false, "stale waivers count as failures in the rendered totals")
 	f.StringVar(&o.evidence, "evidence", "", "also write an evidence archive (.zip) for an Okta submission")
-	cmd.AddCommand(newReportDiffCmd(env))
+	cmd.AddCommand(newReportDiffCmd(env), newReportAnnotationsCmd(env))
 	return cmd
 }
 
@@ -153,4 +153,29 @@ when an input cannot be read.`,
 	}
 	cmd.Flags().StringVar(&md, "md", "", "also write the changes as Markdown to this file")
 	return cmd
+}
+
+func newReportAnnotationsCmd(env *cliEnv) *cobra.Command {
+	return &cobra.Command{
+		Use:   "annotations RESULTS",
+		Short: "Print GitHub Actions error annotations for the failing required scenarios of a run",
+		Long: `annotations reads a results.json (or a report folder holding one) and prints
+one "::error title=ID title::reason" workflow command per required scenario that
+failed or errored, escaped so that text from the server cannot inject workflow
+commands. The GitHub Action runs it; it exits 0, or 2 when the input cannot be
+read.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			run, err := readRun(args[0])
+			if err != nil {
+				return exitWith(exitUsage, fmt.Errorf("report annotations: %w", err))
+			}
+			run.Redact()
+			run.ComputeTotals()
+			if err := reports.WriteGitHubAnnotations(env.stdout, run); err != nil {
+				return exitWith(exitUsage, err)
+			}
+			return nil
+		},
+	}
 }
