@@ -202,6 +202,19 @@ func TestRunRedactsURLPassword(t *testing.T) {
 	if strings.Contains(text, "hunter2-url-password") || !strings.Contains(text, "testing http://okta:") {
 		t.Errorf("terminal shows the URL password or no URL:\n%s", text)
 	}
+	// A target that does not answer: the pre-flight error quotes the URL
+	// on the terminal, on stderr and in every report.
+	out := t.TempDir()
+	code, text := cliRun(t, "run", "--url", "http://okta:hunter2-url-password@127.0.0.1:1/scim/v2", "--out", out)
+	if code != exitHarness || !strings.Contains(text, "cannot reach") || strings.Contains(text, "hunter2-url-password") {
+		t.Errorf("pre-flight: exit %d, output shows the password or no reason:\n%s", code, text)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*"))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("hunter2-url-password")) {
+			t.Errorf("%s holds the URL password", f)
+		}
+	}
 }
 
 // TestReportEvidence: report --evidence of a real run writes one zip whose

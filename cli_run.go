@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -111,7 +112,7 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 	if err := reports.ClearReports(out); err != nil {
 		return exitWith(exitUsage, fmt.Errorf("--out %s: %w", out, err))
 	}
-	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken}
+	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken, urlPassword(cfg.BaseURL)}
 	// The URL may carry a password (https://user:pass@host): the terminal
 	// shows it redacted, as the reports do.
 	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, reports.RedactURL(cfg.BaseURL, secrets...), cfg.Credentials.Mode, cfg.Profile)
@@ -164,3 +165,23 @@ func verdictExit(t reports.Totals) error {
 func interrupted(env *cliEnv, out string) error {
 	return exitWith(exitHarness, fmt.Errorf("interrupted; no report written (earlier reports in %s were removed)", out))
 }
+
+// urlPassword is the password in raw's user-info, or "".
+func urlPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
+}
+
+// redactedError is an error whose text is shown with the run's secrets
+// redacted; errors.Is and errors.As still see the cause.
+type redactedError struct {
+	err     error
+	secrets []string
+}
+
+func (e *redactedError) Error() string { return reports.RedactText(e.err.Error(), e.secrets...) }
+func (e *redactedError) Unwrap() error { return e.err }

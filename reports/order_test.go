@@ -114,3 +114,15 @@ func TestRootCausesGroupBlockedScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderedSummaryHasNoVerdict: `report` prints the counts and the
+// failures of a passing run but no verdict, pass or otherwise.
+func TestRenderedSummaryHasNoVerdict(t *testing.T) {
+	r := &Run{SchemaVersion: SchemaVersion, Features: []Feature{{Name: "f", URI: "f", Scenarios: []Scenario{{ID: "USR-001", Title: "t", Tier: "required", Status: StatusPass}}}}}
+	r.ComputeTotals()
+	var b bytes.Buffer
+	WriteRenderedSummary(&b, r, "")
+	if out := b.String(); strings.Contains(out, "Verdict") || strings.Contains(strings.ToLower(out), "pass:") || !strings.Contains(out, "1 passed") {
+		t.Errorf("rendered summary:\n%s", out)
+	}
+}

@@ -22,8 +22,9 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 
 // WriteRenderedSummary is WriteTerminalSummary for a run rendered again
 // from its results.json (`scimconform report`): the same counts and
-// failures, but no verdict of its own; the last line quotes the verdict
-// the file recorded, as the file's, since rendering proves nothing.
+// failures, but no verdict line: rendering proves nothing, and the verdict
+// of the run was the exit code of `scimconform run` (and the files'
+// verdict field).
 func WriteRenderedSummary(w io.Writer, r *Run, htmlPath string) {
 	if r == nil {
 		return
@@ -32,7 +33,7 @@ func WriteRenderedSummary(w io.Writer, r *Run, htmlPath string) {
 	if !r.StartedAt.IsZero() {
 		when = " of " + r.StartedAt.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	writeSummary(w, r, htmlPath, "Rendered the run"+when+" (report does not re-run or judge it); its totals give: "+r.totals().VerdictText())
+	writeSummary(w, r, htmlPath, "Rendered the run"+when+"; report does not re-run or judge it (the run's verdict is in the files and was the exit code of run)")
 }
 
 // terminalBlockedLines caps the scenario lines under each root cause; the
