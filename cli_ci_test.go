@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -251,5 +253,58 @@ func TestReportEvidence(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("evidence lacks %s", want)
 		}
+	}
+}
+
+// TestRootCausesOfARealRun: against a reference server whose POST /Users
+// answers 500, the scenarios stopped in their setup are grouped under
+// "POST /Users answers 500", listed before the scenarios whose own Then
+// failed, and they still fail the run.
+func TestRootCausesOfARealRun(t *testing.T) {
+	srv, err := reference.New(reference.WithToken(cliTestToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Users") {
+			w.Header().Set("Content-Type", "application/scim+json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"database down"}`)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	out := t.TempDir()
+	code, text := cliRun(t, "run", "--url", hs.URL+reference.BasePath, "--tags", "@users,@lifecycle", "--out", out)
+	if code != exitConformance {
+		t.Fatalf("exit %d, want 1 (blocked scenarios are failures)\n%s", code, text)
+	}
+	run, _, _ := readResults(t, out)
+	keyword := false
+	for _, f := range run.Features {
+		for _, sc := range f.Scenarios {
+			for _, st := range sc.Steps {
+				keyword = keyword || strings.TrimSpace(st.Keyword) != ""
+			}
+		}
+	}
+	if !keyword {
+		t.Skip("steps do not record Gherkin keywords yet: root causes need them")
+	}
+	if len(run.RootCauses) == 0 || run.RootCauses[0].Key != "POST /Users answers 500" || len(run.RootCauses[0].Scenarios) < 2 {
+		t.Fatalf("root causes %+v", run.RootCauses)
+	}
+	head := "POST /Users answers 500 (blocks " + strconv.Itoa(len(run.RootCauses[0].Scenarios)) + " scenarios)"
+	i := strings.Index(text, head)
+	if i < 0 {
+		t.Fatalf("terminal lacks %q:\n%s", head, text)
+	}
+	if j := strings.Index(text, "Not passing at their own checks"); j >= 0 && j < i {
+		t.Errorf("own failures listed before the root causes:\n%s", text)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, reports.FileMarkdown))
+	if !strings.Contains(string(md), head) {
+		t.Errorf("summary.md lacks the root cause:\n%s", md)
 	}
 }
