@@ -281,6 +281,9 @@ type Selection struct {
 	// was there; set it directly only when selecting without a Config
 	// (e.g. to list the catalogue).
 	Declared []string
+	// Shard limits the selection to one of several shards (see Shard);
+	// the zero Shard is the whole selection.
+	Shard Shard
 }
 
 // Declares reports whether the selection declares the named capability.
@@ -331,6 +334,9 @@ func (sel Selection) Select(all []ScenarioInfo) []ScenarioInfo {
 			continue
 		}
 		if len(sel.Areas) > 0 && !intersects(sel.Areas, s.Areas) {
+			continue
+		}
+		if !sel.Shard.Includes(s.ID) {
 			continue
 		}
 		out = append(out, s)
