@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.2"
+const SchemaVersion = "1.3"
 
 // Status is the outcome of a scenario or step.
 type Status string
@@ -65,8 +65,28 @@ type Run struct {
 	// RootCauses are the failing Okta operations that blocked scenarios
 	// in their Given/When steps, largest first; see Scenario.BlockedBy.
 	RootCauses []RootCause `json:"rootCauses,omitempty"`
-	Totals     Totals      `json:"totals"`
-	Features   []Feature   `json:"features"`
+	// Selection is what the run selected: its selection expression and
+	// shard, or for a merged run the shards it was merged from. Nil in a
+	// results.json written before schema 1.3.
+	Selection *Selection `json:"selection,omitempty"`
+	Totals    Totals     `json:"totals"`
+	Features  []Feature  `json:"features"`
+}
+
+// Selection records which scenarios of the catalogue a run lists.
+type Selection struct {
+	// Expression is the canonical selection without the shard (tags,
+	// tier, areas, declared capabilities), e.g.
+	// `tags="" tier=all features=all declared=groups`: runs with the same
+	// Expression and CatalogVersion list the same scenarios.
+	Expression string `json:"expression"`
+	// Shard is "K/N" when the run ran only shard K of N of the selection
+	// (`run --shard`); empty for a whole selection. Scenarios of other
+	// shards are not listed in the run at all.
+	Shard string `json:"shard,omitempty"`
+	// MergedFrom lists the shards ("1/3", "2/3", ...) a merged run (`report
+	// merge`) was built from, in order; empty for a run that was not merged.
+	MergedFrom []string `json:"mergedFrom,omitempty"`
 }
 
 // Capability is one optional feature of the app under test that decides
