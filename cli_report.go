@@ -37,7 +37,8 @@ It exits 0 when the reports were written, and 2 when the input is missing or
 not a results.json of a schema version this scimconform reads; it does not
 judge the run (the exit code of "run" does) and prints no verdict of its own.
 
-"report diff OLD NEW" compares two runs.`,
+"report diff OLD NEW" compares two runs; "report merge" merges the shards of
+a sharded run (run --shard K/N) into one report.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(env, o)
@@ -52,7 +53,7 @@ judge the run (the exit code of "run" does) and prints no verdict of its own.
 	f.StringVar(&o.waivers, "waivers", "", "YAML file of known failures to apply (see run --help)")
 	f.BoolVar(&o.waiversStrict, "waivers-strict", false, "stale waivers count as failures in the rendered totals")
 	f.StringVar(&o.evidence, "evidence", "", "also write an evidence archive (.zip) for an Okta submission")
-	cmd.AddCommand(newReportDiffCmd(env), newReportAnnotationsCmd(env))
+	cmd.AddCommand(newReportDiffCmd(env), newReportAnnotationsCmd(env), newReportMergeCmd(env))
 	return cmd
 }
 

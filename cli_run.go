@@ -128,14 +128,19 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 		return writeNotStarted(env, run, out, fmts, before, secrets, err)
 	}
 	cfg.Progress = env.stdout
+	printShard(env.stdout, cfg)
 	run, err := steps.Run(ctx, cfg)
 	if ctx.Err() != nil {
 		return interrupted(env, out)
+	}
+	if empty, ok := emptyShardRun(cfg, err); ok {
+		run, err = empty, nil
 	}
 	if err != nil {
 		nrun := notStartedRun(cfg, "SUITE", "The suite starts", "When the suite starts", err, nil)
 		return writeNotStarted(env, nrun, out, fmts, before, secrets, err)
 	}
+	run.Selection = selectionOf(cfg)
 	if before != nil {
 		before(run)
 	}

@@ -22,6 +22,10 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 	if err := checkAreas(c.Areas()); err != nil {
 		return steps.Config{}, err
 	}
+	shard, err := steps.ParseShard(c.Shard)
+	if err != nil {
+		return steps.Config{}, err
+	}
 	cfg := steps.Config{
 		BaseURL:      c.URL,
 		Profile:      okta.Profile(c.Profile),
@@ -31,7 +35,7 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 		Cleanup:      c.Cleanup,
 		ToolVersion:  version,
 		Selection: steps.Selection{
-			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(),
+			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(), Shard: shard,
 		},
 		RevokedToken: sec.RevokedToken,
 	}

@@ -40,6 +40,7 @@ func notStartedRun(cfg steps.Config, id, title, step string, err error, exs []re
 			BaseURL: cfg.BaseURL, AuthMode: string(cfg.Credentials.Mode), Profile: string(cfg.Profile), Image: cfg.Image,
 		},
 		ConfigHash: cfg.Hash(),
+		Selection:  selectionOf(cfg),
 		Features: []reports.Feature{{
 			Name: "Before the suite", URI: "(harness)",
 			Scenarios: []reports.Scenario{{

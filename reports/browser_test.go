@@ -3,105 +3,33 @@ package reports
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/scimconform/scimconform/internal/browsertest"
 )
 
-// findChromium returns the path of a Chromium-like browser, or skips the
-// test (fails it when CI=true: .ci/run installs Debian's chromium).
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium found (looked for chromium, chromium-browser, google-chrome); CI must install Debian's chromium package")
-	}
-	t.Skip("no Chromium found (looked for chromium, chromium-browser, google-chrome): install Debian's chromium package to run the browser test")
-	return ""
-}
+// The browser helpers live in internal/browsertest, shared with the
+// CLI's merged-report test.
+func findChromium(t *testing.T) string { return browsertest.FindChromium(t) }
 
-// newBrowser starts a headless Chromium with a fresh profile and no
-// background network, and returns a tab context. Exceptions thrown by the
-// page are collected and fail the test at cleanup.
 func newBrowser(t *testing.T, execPath string) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	tctx, cancelTab := chromedp.NewContext(actx)
-	var mu sync.Mutex
-	var exceptions []string
-	if err := chromedp.Listen(tctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			exceptions = append(exceptions, (&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
-			mu.Unlock()
-		}
-	}); err != nil {
-		cancelTab()
-		cancelAlloc()
-		t.Fatalf("start Chromium %s: %v", execPath, err)
-	}
-	// A hung browser must not hang the test suite.
-	timer := time.AfterFunc(60*time.Second, cancelAlloc)
-	t.Cleanup(func() {
-		timer.Stop()
-		cancelTab()
-		cancelAlloc()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range exceptions {
-			t.Errorf("report.html threw in the browser: %s", e)
-		}
-	})
-	return tctx
+	return browsertest.NewBrowser(t, execPath)
 }
 
-// run runs one chromedp action and fails the test on error.
 func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	return v
+	return browsertest.Run(t, ctx, what, a)
 }
 
-// openReport loads a report from disk and waits for its script to finish,
-// returning the script's ready time in ms since navigation start.
 func openReport(t *testing.T, ctx context.Context, path string) float64 {
 	t.Helper()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate("file://"+path),
-		chromedp.WaitReady(chromedp.CSS(`html[data-ready]`)),
-	); err != nil {
-		t.Fatalf("open %s in Chromium: %v", path, err)
-	}
-	return run(t, ctx, "read ready time", chromedp.Evaluate[float64](`Number(document.documentElement.getAttribute('data-ready'))`))
+	return browsertest.OpenReport(t, ctx, path)
 }
 
 func TestHTMLInBrowser(t *testing.T) {
