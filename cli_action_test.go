@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,21 +60,31 @@ func readAction(t *testing.T) actionMeta {
 	return a
 }
 
-// readmeWorkflow is the example workflow in README.md: the yaml block
-// that uses the action.
+// readmeWorkflow is the first example workflow in README.md: the yaml
+// block that uses the action.
 func readmeWorkflow(t *testing.T) []byte {
+	t.Helper()
+	return readmeWorkflows(t)[0]
+}
+
+// readmeWorkflows are the README's example workflows: every yaml block
+// that uses the action (the single job, the sharded matrix).
+func readmeWorkflows(t *testing.T) [][]byte {
 	t.Helper()
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var out [][]byte
 	for _, m := range regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(b, -1) {
 		if bytes.Contains(m[1], []byte("uses: scimconform/scimconform@")) {
-			return m[1]
+			out = append(out, m[1])
 		}
 	}
-	t.Fatal("README.md has no example workflow using the action")
-	return nil
+	if len(out) == 0 {
+		t.Fatal("README.md has no example workflow using the action")
+	}
+	return out
 }
 
 func lint(t *testing.T, name string, wf []byte) []*actionlint.Error {
@@ -103,10 +114,16 @@ func lint(t *testing.T, name string, wf []byte) []*actionlint.Error {
 // inlined into a workflow, so their expressions and scripts are checked
 // too. It proves it can fail on a broken copy.
 func TestReadmeWorkflowLints(t *testing.T) {
-	wf := readmeWorkflow(t)
-	for _, e := range lint(t, "example.yml", wf) {
-		t.Errorf("README workflow: %s", e.Error())
+	wfs := readmeWorkflows(t)
+	if len(wfs) < 2 || !bytes.Contains(wfs[1], []byte("report merge")) || !bytes.Contains(wfs[1], []byte("shard: ${{ matrix.shard }}/3")) {
+		t.Error("README lacks the sharded matrix example (three shards and a merge job)")
 	}
+	for i, wf := range wfs {
+		for _, e := range lint(t, fmt.Sprintf("example%d.yml", i+1), wf) {
+			t.Errorf("README workflow %d: %s", i+1, e.Error())
+		}
+	}
+	wf := wfs[0]
 	broken := bytes.Replace(wf, []byte("runs-on: ubuntu-latest"), []byte("runs-on: ubuntu-latest\n    timeout-minutes: soon"), 1)
 	if len(lint(t, "broken.yml", broken)) == 0 {
 		t.Error("actionlint accepts a broken workflow: the lint proves nothing")
