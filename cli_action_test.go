@@ -389,6 +389,17 @@ func TestActionShellSteps(t *testing.T) {
 		t.Errorf("fake summary:\n%s", s)
 	}
 
+	// The shard input reaches run --shard: the report records the shard.
+	sh := newActionRunner(t, map[string]string{"url": url, "token": cliTestToken, "tags": "@users", "shard": "2/2"})
+	if err := os.Link(filepath.Join(r.tmp, "scimconform"), filepath.Join(sh.tmp, "scimconform")); err != nil {
+		t.Fatal(err)
+	}
+	sh.onlyStep = "Run the conformance suite"
+	sh.run(a.Runs.Steps)
+	if got := readRunJSON(t, filepath.Join(sh.work, "scimconform-report")); got.Selection == nil || got.Selection.Shard != "2/2" {
+		t.Errorf("shard input: results record selection %+v\n%s", got.Selection, sh.stdout.String())
+	}
+
 	bad := newActionRunner(t, map[string]string{"url": url, "token": cliTestToken, "capabilities": "groups,gropus"})
 	if err := os.Link(filepath.Join(r.tmp, "scimconform"), filepath.Join(bad.tmp, "scimconform")); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/scimconform/scimconform/internal/browsertest"
 	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reports"
+	"github.com/scimconform/scimconform/steps"
 )
 
 // tokenEnv is the environment of an in-process run against referenceURL.
@@ -146,5 +148,38 @@ func TestShardedRunMergesToTheUnshardedRun(t *testing.T) {
 	}
 	if len(shown) == 0 || shown[0].Status != "fail" {
 		t.Errorf("report.html does not list a failure first: %v", shown[:min(3, len(shown))])
+	}
+}
+
+// TestShardFlagEnvAndEmptyShard checks that SCIMCONFORM_SHARD selects the
+// shard like --shard, that a bad shard is a usage error naming the form,
+// and that a shard holding none of a small selection writes an empty
+// report that passes (the merge of the shards judges the selection).
+func TestShardFlagEnvAndEmptyShard(t *testing.T) {
+	base := referenceURL(t)
+	home := steps.ShardOf("USR-001", 4)
+	other := home%4 + 1
+
+	out := t.TempDir()
+	env := map[string]string{"SCIMCONFORM_TOKEN": cliTestToken, "SCIMCONFORM_SHARD": fmt.Sprintf("%d/4", home)}
+	code, so, se := runInProcess(t, env, "run", "--url", base, "--tags", "@USR-001", "--out", out)
+	if r := readRunJSON(t, out); code != exitOK || r.Totals.Scenarios != 1 || r.Selection.Shard != fmt.Sprintf("%d/4", home) {
+		t.Fatalf("SCIMCONFORM_SHARD=%d/4: exit %d, totals %+v, selection %+v\n%s\n%s", home, code, r.Totals, r.Selection, so, se)
+	}
+
+	empty := t.TempDir()
+	code, so, se = runInProcess(t, tokenEnv, "run", "--url", base, "--tags", "@USR-001", "--shard", fmt.Sprintf("%d/4", other), "--out", empty)
+	if r := readRunJSON(t, empty); code != exitOK || r.Totals.Scenarios != 0 || r.Selection == nil || r.Selection.Shard != fmt.Sprintf("%d/4", other) {
+		t.Fatalf("empty shard %d/4: exit %d, totals %+v\n%s\n%s", other, code, r.Totals, so, se)
+	}
+	if !strings.Contains(so, fmt.Sprintf("shard %d/4: 0 of the 1 selected scenarios", other)) {
+		t.Errorf("the empty shard does not say so:\n%s", so)
+	}
+
+	for _, bad := range []string{"0/3", "4/3", "two"} {
+		code, _, se := runInProcess(t, tokenEnv, "run", "--url", base, "--shard", bad, "--out", t.TempDir())
+		if code != exitUsage || !strings.Contains(se, "K/N") {
+			t.Errorf("--shard %s: exit %d, stderr %s", bad, code, se)
+		}
 	}
 }
