@@ -8,5 +8,12 @@ import (
 )
 
 // TestMain stops the shared throwaway PostgreSQL cluster (started by the
-// first test that needs one) after the tests.
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+// first test that needs one) after the tests, and removes the benchmarks'
+// SQLite files.
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	for _, d := range benchDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -365,4 +366,22 @@ func (s *Server) lockWrites(c *gin.Context) (unlock func(), ok bool) {
 		release()
 		s.writeMu.Unlock()
 	}, true
+}
+
+// RedactDB returns db fit for printing: a postgres:// URL with its password
+// (in the user info or a password= parameter) replaced by "xxxxx"; an SQLite
+// path as is.
+func RedactDB(db string) string {
+	if !store.IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }

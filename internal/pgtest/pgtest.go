@@ -246,16 +246,35 @@ func Shared(t testing.TB) *Cluster {
 			t.Logf("pgtest: PostgreSQL cluster on 127.0.0.1:%d started in %v", shared.Port, time.Since(start).Round(time.Millisecond))
 		}
 	}
-	if errors.Is(sharedErr, ErrNoBinaries) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v; CI=true requires PostgreSQL (%s)", sharedErr, InstallHint)
-		}
-		t.Skipf("%v; PostgreSQL tests skipped (install: %s)", sharedErr, InstallHint)
-	}
-	if sharedErr != nil {
-		t.Fatal(sharedErr)
-	}
+	skipOrFail(t, sharedErr)
 	return shared
+}
+
+// Own starts a cluster of t's own and stops it when t ends, for test
+// binaries whose TestMain cannot call Main. It skips or fails t as Shared does.
+func Own(t testing.TB) *Cluster {
+	t.Helper()
+	c, err := Start()
+	skipOrFail(t, err)
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return c
+}
+
+func skipOrFail(t testing.TB, err error) {
+	t.Helper()
+	if errors.Is(err, ErrNoBinaries) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v; CI=true requires PostgreSQL (%s)", err, InstallHint)
+		}
+		t.Skipf("%v; PostgreSQL tests skipped (install: %s)", err, InstallHint)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // DB returns the DSN of a fresh empty database on the shared cluster; it is
