@@ -344,3 +344,20 @@ func (r *Run) CheckTarget(image bool) error {
 	}
 	return nil
 }
+
+// EnvDB is the environment variable that names the reference server's
+// database for `serve` (an SQLite path, ":memory:" or a postgres:// URL)
+// when --db is not given; the Docker image is pointed at PostgreSQL with it.
+const EnvDB = "SCIMCONFORM_DB"
+
+// ServeDB resolves `serve`'s database with the same precedence as the run
+// keys: the --db flag when it was given (flagSet), else SCIMCONFORM_DB when
+// non-empty, else the flag's value (its default).
+func ServeDB(flag string, flagSet bool, getenv func(string) string) string {
+	if !flagSet {
+		if v := getenv(EnvDB); v != "" {
+			return v
+		}
+	}
+	return flag
+}
