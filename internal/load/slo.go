@@ -12,8 +12,9 @@ import (
 // 5xx answers and requests without an answer together.
 type SLO struct {
 	P50, P95, P99, Max time.Duration // 0: not checked
-	// Errors is the allowed error count; negative: not checked.
-	Errors int
+	// Errors is the allowed error count, checked when CheckErrors.
+	Errors      int
+	CheckErrors bool
 	// Text is the SLO as given, for reports.
 	Text string
 }
@@ -21,7 +22,7 @@ type SLO struct {
 // ParseSLO parses "p99=500ms,errors=0" (keys p50, p95, p99, max, errors).
 // An empty string is no SLO.
 func ParseSLO(s string) (SLO, error) {
-	slo := SLO{Errors: -1, Text: s}
+	slo := SLO{Text: s}
 	for _, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
@@ -37,7 +38,7 @@ func ParseSLO(s string) (SLO, error) {
 			if err != nil || n < 0 {
 				return slo, fmt.Errorf("--slo errors=%q: want a count", v)
 			}
-			slo.Errors = n
+			slo.Errors, slo.CheckErrors = n, true
 			continue
 		}
 		d, err := time.ParseDuration(v)
@@ -72,7 +73,7 @@ func (s SLO) Check(pr PhaseResult) []string {
 			out = append(out, fmt.Sprintf("%s latency %.1fms > %s", c.name, c.got, c.want))
 		}
 	}
-	if s.Errors >= 0 {
+	if s.CheckErrors {
 		if n := pr.errors(); n > s.Errors {
 			out = append(out, fmt.Sprintf("errors %d > %d", n, s.Errors))
 		}

@@ -111,15 +111,18 @@ func (r *runner) verifyUsers(ctx context.Context, c *okta.Client, v *Verificatio
 	byID := map[string]*seen{}
 	var order []string
 	prefix := strings.ToLower(r.cfg.Prefix)
-	ext := map[string]bool{}
+	ext, linked := map[string]bool{}, map[string]bool{}
 	for _, u := range r.users {
 		ext[u.p.ID] = true
+		for _, id := range u.ids {
+			linked[id] = true
+		}
 	}
 	if !r.page(ctx, c, v, "/Users", func(res map[string]any, page int) {
 		id, _ := res["id"].(string)
 		name, _ := res["userName"].(string)
 		e, _ := res["externalId"].(string)
-		if !strings.HasPrefix(strings.ToLower(name), prefix) && !ext[e] {
+		if !strings.HasPrefix(strings.ToLower(name), prefix) && !ext[e] && !linked[id] {
 			return // not this run's
 		}
 		if byID[id] == nil {
@@ -146,7 +149,15 @@ func (r *runner) verifyUsers(ctx context.Context, c *okta.Client, v *Verificatio
 	for _, u := range r.users {
 		login := u.p.Login
 		var ids []string
-		for _, id := range append(byLogin[strings.ToLower(login)], byExt[u.p.ID]...) {
+		// Every id a create answered for this person counts, so a
+		// duplicate stored under another userName is still found.
+		cands := append(byLogin[strings.ToLower(login)], byExt[u.p.ID]...)
+		for _, id := range u.ids {
+			if byID[id] != nil {
+				cands = append(cands, id)
+			}
+		}
+		for _, id := range cands {
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
