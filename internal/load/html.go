@@ -73,7 +73,10 @@ func svgChart(title, unit string, ss []series) template.HTML {
 		} else if len(pts) > 1 {
 			fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, s.color, strings.Join(pts, " "))
 		}
-		lx := chartW - padR - 110*(len(ss)-si)
+		lx := chartW - padR
+		for _, t := range ss[si:] {
+			lx -= 24 + 7*len(t.name)
+		}
 		fmt.Fprintf(&b, `<rect x="%d" y="6" width="12" height="4" fill="%s"/><text x="%d" y="12" class="lg">%s</text>`, lx, s.color, lx+16, template.HTMLEscapeString(s.name))
 	}
 	b.WriteString(`</svg>`)
@@ -106,8 +109,12 @@ func fmtNum(v float64) string {
 func throughputChart(p PhaseResult) template.HTML {
 	var req, errs []float64
 	for _, s := range p.Stats.Timeline {
-		req = append(req, float64(s.Requests))
-		errs = append(errs, float64(s.Status5xx+s.Status429+s.Errors))
+		span := s.Span
+		if span < 0.05 {
+			span = 1 // a sliver at the end would exaggerate its rate
+		}
+		req = append(req, float64(s.Requests)/span)
+		errs = append(errs, float64(s.Status5xx+s.Status429+s.Errors)/span)
 	}
 	return svgChart(fmt.Sprintf("%s — throughput", p.Name), "requests/s", []series{{"requests/s", "#1f6feb", req}, {"5xx+429+no answer", "#d1242f", errs}})
 }
@@ -131,7 +138,7 @@ var htmlTmpl = template.Must(template.New("load").Funcs(template.FuncMap{
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1f2328;max-width:1100px}
 h1{font-size:20px} h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse;margin:8px 0} th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right} th{background:#f6f8fa} td:first-child,th:first-child{text-align:left}
+table{border-collapse:collapse;margin:8px 0} th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right;white-space:nowrap} th{background:#f6f8fa} td:first-child,th:first-child{text-align:left}
 .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.error{color:#9a6700;font-weight:600}
 svg{display:block;margin:8px 0;background:#fff;border:1px solid #d0d7de}
 svg .t{font-size:13px;font-weight:600} svg .yl{font-size:11px;text-anchor:end;fill:#57606a} svg .xl{font-size:11px;text-anchor:middle;fill:#57606a} svg .lg{font-size:11px;fill:#1f2328}

@@ -18,7 +18,9 @@ type Latency struct {
 // it, their latency and the 429s and errors among them.
 type Second struct {
 	// T is the second since the phase started (0-based).
-	T         int     `json:"t"`
+	T int `json:"t"`
+	// Span is the length of this bucket in seconds: 1, less for the last.
+	Span      float64 `json:"span_s"`
 	Requests  int     `json:"requests"`
 	Latency   Latency `json:"latency"`
 	Status5xx int     `json:"status_5xx"`
@@ -124,6 +126,7 @@ func (r *recorder) stats(end time.Time) Stats {
 	s.Timeline = make([]Second, secs)
 	for i := range s.Timeline {
 		s.Timeline[i].T = i
+		s.Timeline[i].Span = min(1, d.Seconds()-float64(i))
 	}
 	for _, x := range r.samples {
 		all = append(all, x.lat)
