@@ -178,7 +178,7 @@ func (r *runner) verifyUsers(ctx context.Context, c *okta.Client, v *Verificatio
 		}
 		res := byID[ids[0]].res
 		if u.id != "" && ids[0] != u.id {
-			v.problem("user %s is listed with id %s, but Okta linked id %s", login, ids[0], u.id)
+			v.problem("lost: user %s: Okta linked id %s (a create answered it), which the listing does not show; it shows id %s", login, u.id, ids[0])
 		}
 		active := res["active"] != false
 		wantActive := op != OpUnassign
