@@ -154,6 +154,21 @@ func (r *Run) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
 }
 
+// RegisterKeys is Register limited to the named keys (and --config), for
+// commands that share part of run's settings, such as load. Resolve then
+// applies env and YAML to those keys only; other keys in the YAML file are
+// unknown to such a command.
+func (r *Run) RegisterKeys(fs *pflag.FlagSet, names ...string) {
+	for _, k := range Keys {
+		for _, n := range names {
+			if k.Name == n {
+				k.bind(fs, r, k.Name, k.Default, k.Usage+" [env "+EnvName(k.Name)+"]")
+			}
+		}
+	}
+	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
+}
+
 // secretKeys may never appear in the YAML file.
 var secretKeys = map[string]bool{"token": true, "password": true, "basic-password": true, "revoked-token": true}
 
