@@ -156,6 +156,21 @@ func (r *Run) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
 }
 
+// RegisterKeys is Register limited to the named keys (and --config), for
+// commands that share part of run's settings, such as load. Resolve then
+// applies env and YAML to those keys only; other keys in the YAML file are
+// unknown to such a command.
+func (r *Run) RegisterKeys(fs *pflag.FlagSet, names ...string) {
+	for _, k := range Keys {
+		for _, n := range names {
+			if k.Name == n {
+				k.bind(fs, r, k.Name, k.Default, k.Usage+" [env "+EnvName(k.Name)+"]")
+			}
+		}
+	}
+	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
+}
+
 // secretKeys may never appear in the YAML file.
 var secretKeys = map[string]bool{"token": true, "password": true, "basic-password": true, "revoked-token": true}
 
@@ -345,4 +360,21 @@ func (r *Run) CheckTarget(image bool) error {
 		return ErrBothTargets
 	}
 	return nil
+}
+
+// EnvDB is the environment variable that names the reference server's
+// database for `serve` (an SQLite path, ":memory:" or a postgres:// URL)
+// when --db is not given; the Docker image is pointed at PostgreSQL with it.
+const EnvDB = "SCIMCONFORM_DB"
+
+// ServeDB resolves `serve`'s database with the same precedence as the run
+// keys: the --db flag when it was given (flagSet), else SCIMCONFORM_DB when
+// non-empty, else the flag's value (its default).
+func ServeDB(flag string, flagSet bool, getenv func(string) string) string {
+	if !flagSet {
+		if v := getenv(EnvDB); v != "" {
+			return v
+		}
+	}
+	return flag
 }

@@ -119,7 +119,7 @@ var catalogue = []Fault{
 	// name no real defect). RFC 7643 §3 lets a server refuse a schema it
 	// does not support, and Okta sends back only the URNs the server
 	// returned (mockidp/okta/WIRE.md §5.1), so the suite must never send one.
-	{Name: "refuse-unknown-schema", Kind: SCIM,
+	{Name: "refuse-unknown-schema", Kind: SCIM, Tolerated: true,
 		Description: "Tolerated variant (no defect): POST/PUT bodies whose schemas name a URN the server does not support are refused with 400 invalidValue, as RFC 7643 §3 allows. No scenario may fail."},
 	{Name: "conflict-wrong-scimtype", Kind: SCIM,
 		Description: "409 answers carry scimType invalidValue instead of uniqueness.",
@@ -226,6 +226,12 @@ var catalogue = []Fault{
 	{Name: "sso-ignore-audience", Kind: SSO,
 		Description: "The AudienceRestriction is not checked (gosaml2 only warns about it).",
 		Breaks:      []Break{b("SSO-010", thenRefuses, msgSignedIn)}},
+	{Name: "sso-ignore-recipient", Kind: SSO,
+		Description: "Destination and Recipient are compared with the Destination the response itself names, not with the SP's own ACS URL: a response addressed to another SP's ACS signs in.",
+		Breaks:      []Break{b("SSO-011", thenRefuses, msgSignedIn)}},
+	{Name: "sso-ignore-in-response-to", Kind: SSO,
+		Description: "InResponseTo is not checked against the SP's outstanding requests: an answer to a request the SP never made signs in.",
+		Breaks:      []Break{b("SSO-012", thenRefuses, msgSignedIn)}},
 	{Name: "sso-ignore-expiry", Kind: SSO,
 		Description: "Conditions and SubjectConfirmationData times are checked with a 24-hour skew, so expired and not-yet-valid assertions pass.",
 		Breaks:      []Break{b("SSO-008", thenRefuses, msgSignedIn), b("SSO-009", thenRefuses, msgSignedIn)}},
