@@ -51,9 +51,15 @@ type Run struct {
 	// Scope lists the capabilities an app may or may not have (group push,
 	// SSO, a revoked token, ...) and whether this run declared each one.
 	// Scenarios needing an undeclared capability are StatusNotInScope.
-	Scope    []Capability `json:"scope,omitempty"`
-	Totals   Totals       `json:"totals"`
-	Features []Feature    `json:"features"`
+	Scope []Capability `json:"scope,omitempty"`
+	// Partial is true when the run stopped early (interrupt, run deadline,
+	// a target that stopped answering, a rate limit without end): the
+	// scenarios it did not run are StatusError with StopReason's reason.
+	Partial bool `json:"partial,omitempty"`
+	// StopReason says why a partial run stopped; "" otherwise.
+	StopReason string    `json:"stopReason,omitempty"`
+	Totals     Totals    `json:"totals"`
+	Features   []Feature `json:"features"`
 }
 
 // Capability is one optional feature of the app under test that decides
