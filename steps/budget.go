@@ -89,7 +89,8 @@ func (rs *runState) halt(r *stopReason, grace time.Duration) {
 	rs.stop = r
 	rs.mu.Unlock()
 	if p := rs.cfg.Progress; p != nil {
-		fmt.Fprintf(p, "stopping: %s\n", reports.RedactText(safeText(r.notRun), rs.cfg.secrets()...))
+		fmt.Fprintf(p, "stopping (%s): no further scenario starts; the rest are reported as %q\n",
+			reports.RedactText(safeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(safeText(r.notRun), rs.cfg.secrets()...))
 	}
 	if grace <= 0 {
 		rs.cancelSteps(r)

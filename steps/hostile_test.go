@@ -160,7 +160,7 @@ func TestDeadTargetEndsTheRunFast(t *testing.T) {
 			if stoppedBy < run.Totals.Errored-4 || !run.Partial || !strings.Contains(run.StopReason, "target stopped answering") {
 				t.Fatalf("%d of %d errors say the target stopped answering; partial=%v %q", stoppedBy, run.Totals.Errored, run.Partial, run.StopReason)
 			}
-			if run.Totals.Verdict() != reports.VerdictError || !strings.Contains(progress.String(), "stopping: target stopped answering") {
+			if run.Totals.Verdict() != reports.VerdictError || !strings.Contains(progress.String(), "stopping (target stopped answering after the pre-flight check): no further scenario starts") {
 				t.Fatalf("verdict %s, progress:\n%s", run.Totals.Verdict(), progress)
 			}
 		})
