@@ -9,10 +9,14 @@
 #
 # Run:  docker run --rm -p 127.0.0.1:8080:8080 -e SCIMCONFORM_TOKEN=... scimconform-reference:dev
 # The SCIM API is at http://127.0.0.1:8080/scim/v2; the token (Bearer) comes
-# from SCIMCONFORM_TOKEN. Data lives in memory and is gone with the container.
+# from SCIMCONFORM_TOKEN. Data lives in memory and is gone with the container,
+# unless SCIMCONFORM_DB names a PostgreSQL database (several containers may
+# share it; the schema is migrated at start):
+#   docker run ... -e SCIMCONFORM_DB='postgres://scim:PW@db.example:5432/scim' scimconform-reference:dev
 FROM scratch
 COPY bin/scimconform-linux /scimconform
 USER 65534:65534
 EXPOSE 8080
+ENV SCIMCONFORM_DB=:memory:
 ENTRYPOINT ["/scimconform"]
-CMD ["serve", "--addr", "0.0.0.0:8080", "--db", ":memory:"]
+CMD ["serve", "--addr", "0.0.0.0:8080"]

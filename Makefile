@@ -23,6 +23,9 @@ vet:
 # test: vet + the race-enabled test suite (fuzz seed corpora run as tests;
 # Docker and browser tests skip locally without an engine or Chromium, and
 # fail instead when CI=true).
+# The GitHub Action is tested in the root package (cli_action_test.go):
+# actionlint (as a library, no network) lints the README's example
+# workflow and the action's steps, and the action's shell steps run locally.
 # The self-test's fault matrix (one suite run per injected fault) runs in a
 # second, race-free pass: under -race it alone would take minutes.
 test: vet

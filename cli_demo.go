@@ -58,7 +58,7 @@ store and a random token, run every scenario against it, write the reports to
 				Cleanup:      true,
 				RevokedToken: revoked,
 			}
-			err = runSuite(ctx, env, cfg, out, formats)
+			err = runSuite(ctx, env, cfg, reportPlan{out: out, formats: formats})
 			if abs, aerr := filepath.Abs(out); aerr == nil && err == nil {
 				fmt.Fprintf(env.stdout, "reports written to %s\n", abs)
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -32,6 +33,12 @@ Optional app features are declared, not guessed: --groups, --saml-acs with
 scenarios into scope (and make them required); the others are reported as
 not in scope.
 
+Known failures: --waivers FILE (YAML list of id, reason, expires, optional
+match and url) reports a matching failure as waived; a run whose only failures
+are waived exits 0; stale waivers are listed, and fail the run with
+--waivers-strict. --baseline OLD/results.json marks each failure new or known;
+--fail-on new (default any) lets only new required failures fail the run.
+
 --out holds the reports of this run only: report files of an earlier run are
 removed when the run starts, and a failed pre-flight writes a report too.
 
@@ -46,6 +53,9 @@ errored scenario or an in-scope required scenario that was skipped.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if err := c.Check(); err != nil {
+				return exitWith(exitUsage, err)
+			}
 			if err := c.CheckTarget(img.enabled()); err != nil {
 				return exitWith(exitUsage, err)
 			}
@@ -63,10 +73,14 @@ errored scenario or an in-scope required scenario that was skipped.`,
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
-			if img.enabled() {
-				return runAgainstImage(ctx, env, img, cfg, c.Out, c.Formats)
+			plan, err := planOf(c)
+			if err != nil {
+				return exitWith(exitUsage, err)
 			}
-			return runSuite(ctx, env, cfg, c.Out, c.Formats)
+			if img.enabled() {
+				return runAgainstImage(ctx, env, img, cfg, plan)
+			}
+			return runSuite(ctx, env, cfg, plan)
 		},
 	}
 	c.Register(cmd.Flags())
@@ -76,8 +90,8 @@ errored scenario or an in-scope required scenario that was skipped.`,
 
 // runSuite runs pre-flight, the suite and the report writers, prints the
 // summary and returns the exit error for the outcome.
-func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats string) error {
-	return runSuiteWith(ctx, env, cfg, out, formats, nil)
+func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, plan reportPlan) error {
+	return runSuiteWith(ctx, env, cfg, plan, nil)
 }
 
 // runSuiteWith is runSuite with a hook that adds to the run before the
@@ -86,8 +100,9 @@ func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats s
 // removed before the target is contacted, a failed pre-flight or a suite
 // that cannot start is written as a report with verdict error, and an
 // interrupted run leaves no report.
-func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, out, formats string, before func(*reports.Run)) error {
-	fmts, err := reports.ParseFormats(formats)
+func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan reportPlan, before func(*reports.Run)) error {
+	out := plan.out
+	fmts, err := reports.ParseFormats(plan.formats)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
@@ -97,8 +112,10 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, out, forma
 	if err := reports.ClearReports(out); err != nil {
 		return exitWith(exitUsage, fmt.Errorf("--out %s: %w", out, err))
 	}
-	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken}
-	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, cfg.BaseURL, cfg.Credentials.Mode, cfg.Profile)
+	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken, urlPassword(cfg.BaseURL)}
+	// The URL may carry a password (https://user:pass@host): the terminal
+	// shows it redacted, as the reports do.
+	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, reports.RedactURL(cfg.BaseURL, secrets...), cfg.Credentials.Mode, cfg.Profile)
 
 	probe := cfg
 	rec := newRecorder(cfg.HTTPClient)
@@ -122,6 +139,7 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, out, forma
 	if before != nil {
 		before(run)
 	}
+	plan.judge(run)
 	run.Redact(secrets...)
 	run.ComputeTotals()
 	files, err := reports.ReplaceReports(out, run, fmts...)
@@ -147,3 +165,23 @@ func verdictExit(t reports.Totals) error {
 func interrupted(env *cliEnv, out string) error {
 	return exitWith(exitHarness, fmt.Errorf("interrupted; no report written (earlier reports in %s were removed)", out))
 }
+
+// urlPassword is the password in raw's user-info, or "".
+func urlPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
+}
+
+// redactedError is an error whose text is shown with the run's secrets
+// redacted; errors.Is and errors.As still see the cause.
+type redactedError struct {
+	err     error
+	secrets []string
+}
+
+func (e *redactedError) Error() string { return reports.RedactText(e.err.Error(), e.secrets...) }
+func (e *redactedError) Unwrap() error { return e.err }

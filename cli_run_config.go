@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/scimconform/scimconform/internal/config"
@@ -17,6 +19,9 @@ import (
 // suiteConfig turns a resolved configuration and its secrets into the
 // suite's configuration, validated.
 func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
+	if err := checkAreas(c.Areas()); err != nil {
+		return steps.Config{}, err
+	}
 	cfg := steps.Config{
 		BaseURL:      c.URL,
 		Profile:      okta.Profile(c.Profile),
@@ -47,6 +52,39 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 		return cfg, err
 	}
 	return cfg, cfg.Validate()
+}
+
+// checkAreas returns an error naming the unknown ones when an area of
+// --features is not an area of any scenario in the catalogue: a typo must
+// not silently run fewer scenarios.
+func checkAreas(areas []string) error {
+	if len(areas) == 0 {
+		return nil
+	}
+	cat, err := steps.Catalog()
+	if err != nil {
+		return fmt.Errorf("--features: %w", err)
+	}
+	known := map[string]bool{}
+	for _, s := range cat {
+		for _, a := range s.Areas {
+			known[a] = true
+		}
+	}
+	var bad, names []string
+	for _, a := range areas {
+		if !known[a] {
+			bad = append(bad, a)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	for a := range known {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	return fmt.Errorf("--features: unknown area %s (known: %s)", strings.Join(bad, ", "), strings.Join(names, ","))
 }
 
 // cappedSleep sleeps like Okta after a 429 but never longer than max per

@@ -65,7 +65,7 @@ func firstNonEmpty(s ...string) string {
 
 // runAgainstImage starts the container, points cfg at it, runs the suite and
 // always removes the container, attaching its log to the report.
-func runAgainstImage(ctx context.Context, env *cliEnv, o *imageOptions, cfg steps.Config, out, formats string) error {
+func runAgainstImage(ctx context.Context, env *cliEnv, o *imageOptions, cfg steps.Config, plan reportPlan) error {
 	tg, err := startImage(ctx, o, cfg.Credentials.Token, env.stdout)
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("target container: %w", err))
@@ -89,7 +89,7 @@ func runAgainstImage(ctx context.Context, env *cliEnv, o *imageOptions, cfg step
 		run.Target.Logs = logs
 		fmt.Fprintf(env.stdout, "container log (%d bytes) is in the report\n", len(logs))
 	}
-	err = runSuiteWith(ctx, env, cfg, out, formats, attach)
+	err = runSuiteWith(ctx, env, cfg, plan, attach)
 	var ee *exitError
 	if errors.As(err, &ee) && ee.code == exitHarness && ee.err != nil && ctx.Err() == nil {
 		// The suite did not run (e.g. pre-flight failed): show why the

@@ -64,10 +64,10 @@ func writeNotStarted(env *cliEnv, run *reports.Run, out string, fmts []reports.F
 	run.ComputeTotals()
 	files, err := reports.ReplaceReports(out, run, fmts...)
 	if err != nil {
-		return exitWith(exitHarness, errors.Join(cause, fmt.Errorf("write reports: %w", err)))
+		return exitWith(exitHarness, &redactedError{errors.Join(cause, fmt.Errorf("write reports: %w", err)), secrets})
 	}
 	reports.WriteTerminalSummary(env.stdout, run, files.HTML)
-	return exitWith(exitHarness, cause)
+	return exitWith(exitHarness, &redactedError{cause, secrets})
 }
 
 // recorder captures the exchanges of an HTTP client (the pre-flight probe)

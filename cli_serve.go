@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scimconform/scimconform/internal/config"
 	"github.com/scimconform/scimconform/reference"
 )
 
@@ -27,7 +28,10 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 		Short: "Run the reference SCIM 2.0 server (SCIM API under /scim/v2)",
 		Long: `Run the reference SCIM 2.0 server, a well-behaved Okta provisioning target,
 with its SCIM API under /scim/v2 and data in a SQLite database (--db, default
-scim.db; ":memory:" keeps everything in memory).
+scim.db; ":memory:" keeps everything in memory) or in PostgreSQL (--db
+postgres://user:pass@host:5432/db; several serve processes may share it, the
+schema is migrated at start). Without --db, SCIMCONFORM_DB names the
+database.
 
 The SCIM token comes from SCIMCONFORM_TOKEN (the variable "scimconform run"
 reads, so one exported value serves both sides); without it serve creates a
@@ -45,6 +49,7 @@ it exists for demos of what the suite catches, never for real use.`,
 				}
 				return nil
 			}
+			db := config.ServeDB(db, cmd.Flags().Changed("db"), env.getenv)
 			ep, err := reference.ParseEmailPolicy(policy)
 			if err != nil {
 				return exitWith(exitUsage, err)
@@ -74,7 +79,7 @@ it exists for demos of what the suite catches, never for real use.`,
 					return exitWith(exitUsage, err)
 				}
 				fmt.Fprintf(env.stdout, "SCIM token (shown once): %s\n", secret)
-				fmt.Fprintf(env.stdout, "token id: %s (revoke with: scimconform token revoke --db %s %s)\n", info.ID, db, info.ID)
+				fmt.Fprintf(env.stdout, "token id: %s (revoke with: scimconform token revoke --db %s %s)\n", info.ID, reference.RedactDB(db), info.ID)
 			} else {
 				fmt.Fprintln(env.stdout, "SCIM token: from SCIMCONFORM_TOKEN")
 			}
@@ -87,6 +92,7 @@ it exists for demos of what the suite catches, never for real use.`,
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
+			fmt.Fprintf(env.stdout, "database: %s\n", reference.RedactDB(db))
 			fmt.Fprintf(env.stdout, "SCIM base URL: %s\n", running.BaseURL())
 			<-ctx.Done()
 			fmt.Fprintln(env.stdout, "shutting down")
@@ -100,7 +106,7 @@ it exists for demos of what the suite catches, never for real use.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
-	f.StringVar(&db, "db", "scim.db", `SQLite database file, or ":memory:"`)
+	f.StringVar(&db, "db", "scim.db", `SQLite database file, ":memory:", or a postgres:// URL [env SCIMCONFORM_DB]`)
 	f.StringVar(&policy, "email-policy", "immutable", "immutable: updates may not change userName/primary email (400 mutability); mutable: they may")
 	f.BoolVar(&bare, "bare-token", false, `also accept "Authorization: <token>" without "Bearer" (Okta OIN "Header" mode)`)
 	f.Float64Var(&rate, "rate-limit", 0, "requests per second per token (0 = unlimited); excess gets 429 with Retry-After")

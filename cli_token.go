@@ -17,7 +17,7 @@ func openTokens(db string) (*reference.Server, error) {
 	}
 	srv, err := reference.New(reference.WithDB(db))
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", db, err)
+		return nil, fmt.Errorf("open %s: %w", reference.RedactDB(db), err)
 	}
 	return srv, nil
 }

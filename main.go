@@ -56,6 +56,7 @@ func exitWith(code int, err error) error { return &exitError{code: code, err: er
 // function in its own cli_*.go file.
 var commands = []func(env *cliEnv) *cobra.Command{
 	newRunCmd,
+	newLoadCmd,
 	newDemoCmd,
 	newListCmd,
 	newReportCmd,

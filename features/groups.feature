@@ -2,11 +2,11 @@
 Feature: Group Push
   With Push Groups enabled, Okta creates groups in the app, keeps their members in
   sync with PATCH (OIN) or PUT (App Integration Wizard), renames and deletes them.
-  These scenarios are optional unless the run declares group push (--groups).
+  These scenarios are out of scope unless the run declares group push (--groups), and required once declared.
 
   # Spec: Okta SCIM 2.0 guide "Create groups" (okta-wire.md §9.1): lookup by displayName eq, then POST → 201;
   # RFC 7644 §3.3.
-  @GRP-001 @optional
+  @GRP-001 @required
   Scenario: Pushing a group creates it with its members
     Given "Ada" is assigned to the app
     And "Bob" is assigned to the app
@@ -17,7 +17,7 @@ Feature: Group Push
     And the group "Engineering" in the app has exactly the members "Ada, Bob"
 
   # Spec: Okta SCIM 2.0 guide "Update group memberships": PATCH add at "members" (okta-wire.md §9.1); RFC 7644 §3.5.2.1.
-  @GRP-002 @optional
+  @GRP-002 @required
   Scenario: Adding a member to a pushed group
     Given "Ada" is assigned to the app
     And "Cy" is assigned to the app
@@ -28,7 +28,7 @@ Feature: Group Push
 
   # Spec: PATCH remove with path members[value eq "id"] (okta-wire.md §9.1); RFC 7644 §3.5.2.2 "the
   # matching values are removed": only the named member, wherever it is in the list.
-  @GRP-003 @optional
+  @GRP-003 @required
   Scenario: Removing members from a pushed group
     Given "Ada" is assigned to the app
     And "Bob" is assigned to the app
@@ -43,7 +43,7 @@ Feature: Group Push
     And the group "Engineering" in the app has exactly the members "Cy, Grace"
 
   # Spec: rename PATCH replace with value {id, displayName} and no path; "ignore an equal id" (okta-wire.md §9.1).
-  @GRP-004 @optional
+  @GRP-004 @required
   Scenario: Renaming a pushed group
     Given "Ada" is assigned to the app
     And a pushed group "Engineering" with the members "Ada"
@@ -52,7 +52,7 @@ Feature: Group Push
     And the group "Engineering" in the app is named "Platform"
 
   # Spec: OIN QA C9316 "Push Now: full membership overwrite"; PATCH replace at members (okta-wire.md §9.1, §12.4).
-  @GRP-005 @optional
+  @GRP-005 @required
   Scenario: Push Now replaces the member list exactly
     Given "Ada" is assigned to the app
     And "Bob" is assigned to the app
@@ -64,7 +64,7 @@ Feature: Group Push
 
   # Spec: Push Groups › Unlink › "Delete the group in the target app" → DELETE /Groups/{id} → 204 (okta-wire.md §9.1);
   # RFC 7644 §3.6 "the service provider MUST return a 404 ... for all operations" after delete.
-  @GRP-006 @optional
+  @GRP-006 @required
   Scenario: Unlinking and deleting a pushed group
     Given a pushed group "Engineering" with no members
     When Okta unlinks the group "Engineering" and deletes it in the app

@@ -99,7 +99,7 @@ Feature: SAML single sign-on tied to provisioning
     Then the app refuses the sign-in
 
   # Spec: saml-profiles-2.0-os §4.1.4.2 Recipient; saml-bindings-2.0-os §3.5.5.2 Destination.
-  @SSO-011 @optional
+  @SSO-011 @required
   Scenario: A response for another ACS URL is refused
     Given "Ada" is assigned to the app
     And a valid sign-in for "Ada" is accepted
@@ -107,7 +107,7 @@ Feature: SAML single sign-on tied to provisioning
     Then the app refuses the sign-in
 
   # Spec: saml-profiles-2.0-os §4.1.4.2 InResponseTo (SP-initiated sign-in); needs --saml-login-url for other SPs.
-  @SSO-012 @optional @needs-saml-login
+  @SSO-012 @required @needs-saml-login
   Scenario: A response to a request the app never made is refused
     Given "Ada" is assigned to the app
     And a valid sign-in for "Ada" is accepted
@@ -120,4 +120,13 @@ Feature: SAML single sign-on tied to provisioning
     Given "Ada" is assigned to the app
     And "Ada" has signed in through Okta
     When the same sign-in response is posted to the app again
+    Then the app refuses the sign-in
+
+  # Spec: saml-profiles-2.0-os §4.1.4.2 "the <Issuer> element MUST be present and MUST contain the unique
+  # identifier of the issuing identity provider"; saml-core-2.0-os §2.2.5 Issuer.
+  @SSO-014 @required
+  Scenario: A response naming another identity provider is refused, even when signed with Okta's key
+    Given "Ada" is assigned to the app
+    And a valid sign-in for "Ada" is accepted
+    When a sign-in response for "Ada" that is issued by another identity provider is posted to the app
     Then the app refuses the sign-in

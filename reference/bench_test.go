@@ -7,29 +7,66 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/scimconform/scimconform/internal/pgtest"
 	"github.com/scimconform/scimconform/reference/internal/store"
 )
+
+// Every benchmark runs once per backend (the first path element of its
+// name): SQLite in memory (the default of New), a durable SQLite file, and
+// PostgreSQL on the test binary's throwaway cluster (durable: fsync and
+// synchronous_commit on). -bench 'X/postgres' picks one.
+var backends = []string{"sqlite-memory", "sqlite-file", "postgres"}
+
+// benchDB returns the WithDB value of a new database of the backend. The
+// PostgreSQL databases live until the cluster stops at the end of the test
+// binary, since seeded servers outlive the benchmark that seeded them.
+func benchDB(b *testing.B, backend string) string {
+	b.Helper()
+	switch backend {
+	case "sqlite-file":
+		dir, err := os.MkdirTemp("", "refbench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDirs = append(benchDirs, dir)
+		return filepath.Join(dir, "scim.db")
+	case "postgres":
+		c := pgtest.Shared(b)
+		_, dsn, err := c.CreateDatabase(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return dsn
+	}
+	return ":memory:"
+}
+
+// benchDirs are the SQLite files' directories, removed by TestMain.
+var benchDirs []string
 
 // seeded servers are shared between benchmark runs: seeding 100k users
 // takes a few seconds, even in one transaction.
 var (
 	seedMu sync.Mutex
-	seeded = map[int]*Server{}
+	seeded = map[string]*Server{}
 )
 
-func seededServer(b *testing.B, n int) *Server {
+func seededServer(b *testing.B, backend string, n int) *Server {
 	b.Helper()
 	seedMu.Lock()
 	defer seedMu.Unlock()
-	if s, ok := seeded[n]; ok {
+	key := fmt.Sprint(backend, n)
+	if s, ok := seeded[key]; ok {
 		return s
 	}
-	s, err := New(WithToken(testToken))
+	s, err := New(WithToken(testToken), WithDB(benchDB(b, backend)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +84,7 @@ func seededServer(b *testing.B, n int) *Server {
 	if err := s.Store().BulkCreateUsers(context.Background(), us); err != nil {
 		b.Fatal(err)
 	}
-	seeded[n] = s
+	seeded[key] = s
 	return s
 }
 
@@ -100,19 +137,23 @@ func targets(b *testing.B, s *Server) []target {
 }
 
 func BenchmarkCreateUser(b *testing.B) {
-	s, err := New(WithToken(testToken))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	n := 0
-	for _, tg := range targets(b, s) {
-		b.Run(tg.name, func(b *testing.B) {
-			for b.Loop() {
-				n++
-				if code := tg.do(b, "POST", BasePath+"/Users", oktaUser(fmt.Sprintf("bench%d@example.com", n), fmt.Sprintf("00u%d", n))); code != 201 {
-					b.Fatalf("status %d", code)
-				}
+	for _, be := range backends {
+		b.Run(be, func(b *testing.B) {
+			s, err := New(WithToken(testToken), WithDB(benchDB(b, be)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			n := 0
+			for _, tg := range targets(b, s) {
+				b.Run(tg.name, func(b *testing.B) {
+					for b.Loop() {
+						n++
+						if code := tg.do(b, "POST", BasePath+"/Users", oktaUser(fmt.Sprintf("bench%d@example.com", n), fmt.Sprintf("00u%d", n))); code != 201 {
+							b.Fatalf("status %d", code)
+						}
+					}
+				})
 			}
 		})
 	}
@@ -121,8 +162,14 @@ func BenchmarkCreateUser(b *testing.B) {
 // BenchmarkLookupUserName is Okta's assignment lookup; it must not grow
 // linearly with the number of users (index on user_name).
 func BenchmarkLookupUserName(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be, func(b *testing.B) { benchLookup(b, be) })
+	}
+}
+
+func benchLookup(b *testing.B, be string) {
 	for _, n := range []int{10_000, 100_000} {
-		s := seededServer(b, n)
+		s := seededServer(b, be, n)
 		for _, tg := range targets(b, s) {
 			b.Run(fmt.Sprintf("users=%d/%s", n, tg.name), func(b *testing.B) {
 				i := 0
@@ -140,15 +187,19 @@ func BenchmarkLookupUserName(b *testing.B) {
 
 // BenchmarkListPage100 is one page of Okta's import (count=100).
 func BenchmarkListPage100(b *testing.B) {
-	s := seededServer(b, 10_000)
-	for _, tg := range targets(b, s) {
-		b.Run(tg.name, func(b *testing.B) {
-			i := 0
-			for b.Loop() {
-				i = (i + 100) % 9_900
-				if code := tg.do(b, "GET", fmt.Sprintf("%s/Users?startIndex=%d&count=100", BasePath, i+1), ""); code != 200 {
-					b.Fatalf("status %d", code)
-				}
+	for _, be := range backends {
+		b.Run(be, func(b *testing.B) {
+			s := seededServer(b, be, 10_000)
+			for _, tg := range targets(b, s) {
+				b.Run(tg.name, func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						i = (i + 100) % 9_900
+						if code := tg.do(b, "GET", fmt.Sprintf("%s/Users?startIndex=%d&count=100", BasePath, i+1), ""); code != 200 {
+							b.Fatalf("status %d", code)
+						}
+					}
+				})
 			}
 		})
 	}

@@ -62,30 +62,24 @@ func init() {
 			}
 			return 0, "", ""
 		}),
-		"group-remove-only-last": answer(groupPatch, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+		"group-remove-wrong-member": answer(groupPatch, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
 			body := f.jsonBody(r)
 			ops := patchOps(body)
-			last := -1
-			for i, op := range ops {
-				if opKind(op) == "remove" && strings.HasPrefix(strings.ToLower(opPath(op)), "members") {
-					last = i
-				}
-			}
-			var kept []map[string]any
-			for i, op := range ops {
-				isRemove := opKind(op) == "remove" && strings.HasPrefix(strings.ToLower(opPath(op)), "members")
-				if isRemove && i != last {
+			last, changed := "", false
+			for _, op := range ops {
+				if opKind(op) != "remove" || !strings.HasPrefix(strings.ToLower(opPath(op)), "members[") {
 					continue
 				}
-				if isRemove && isMembersPath(opPath(op)) {
-					if list, ok := op["value"].([]any); ok && len(list) > 1 {
-						op["value"] = list[len(list)-1:]
-					}
+				if last == "" {
+					last = lastMember(peek(next, r, strings.TrimPrefix(r.URL.Path, BasePath)).object())
 				}
-				kept = append(kept, op)
+				if last != "" {
+					op["path"] = fmt.Sprintf("members[value eq %q]", last)
+					changed = true
+				}
 			}
-			if body != nil {
-				setPatchOps(body, kept)
+			if changed {
+				setPatchOps(body, ops)
 				setBody(r, mustJSON(body))
 			}
 			next.ServeHTTP(w, r)
@@ -138,4 +132,15 @@ func init() {
 				_, _ = w.Write(mustJSON(body))
 			}),
 	})
+}
+
+// lastMember is the value of the last member of a group resource, or "".
+func lastMember(group map[string]any) string {
+	members, _ := group["members"].([]any)
+	if len(members) == 0 {
+		return ""
+	}
+	m, _ := members[len(members)-1].(map[string]any)
+	v, _ := m["value"].(string)
+	return v
 }

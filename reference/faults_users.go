@@ -52,6 +52,18 @@ func init() {
 			}
 			next.ServeHTTP(w, r)
 		}),
+		"refuse-unknown-schema": refuse(func(r *http.Request) bool {
+			return is(r, http.MethodPost, "Users", false) || is(r, http.MethodPut, "Users", true) ||
+				is(r, http.MethodPost, "Groups", false) || is(r, http.MethodPut, "Groups", true)
+		}, func(f *faultLayer, r *http.Request) (int, string, string) {
+			list, _ := f.jsonBody(r)["schemas"].([]any)
+			for _, v := range list {
+				if u, _ := v.(string); !knownResourceSchema[strings.ToLower(u)] {
+					return http.StatusBadRequest, "invalidValue", fmt.Sprintf("schema %q is not supported by this server", u)
+				}
+			}
+			return 0, "", ""
+		}),
 		"conflict-wrong-scimtype": rewrite(anyRequest, func(_ *http.Request, c *captured) {
 			if m := c.object(); m != nil && c.status == http.StatusConflict {
 				m["scimType"] = "invalidValue"
@@ -304,4 +316,12 @@ func ignoreActive(want, withPut bool) decorator {
 		}
 		c.writeTo(w)
 	})
+}
+
+// knownResourceSchema are the resource schema URNs the reference server
+// supports (lower-cased): what refuse-unknown-schema accepts.
+var knownResourceSchema = map[string]bool{
+	strings.ToLower(schema.UserURN):       true,
+	strings.ToLower(schema.EnterpriseURN): true,
+	strings.ToLower(schema.GroupURN):      true,
 }

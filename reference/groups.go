@@ -121,8 +121,11 @@ func (s *Server) getGroup(c *gin.Context) {
 }
 
 func (s *Server) putGroup(c *gin.Context) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	g, ok := s.loadGroup(c)
 	if !ok {
 		return
@@ -145,8 +148,11 @@ func (s *Server) saveGroup(c *gin.Context, g store.Group, doc map[string]any) {
 }
 
 func (s *Server) patchGroup(c *gin.Context) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	g, ok := s.loadGroup(c)
 	if !ok {
 		return

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -84,7 +85,9 @@ type config struct {
 }
 
 // WithDB sets the database: ":memory:" (the default) keeps everything in
-// memory; a file path gives a durable SQLite database in WAL mode.
+// memory; a file path gives a durable SQLite database in WAL mode; a
+// postgres:// or postgresql:// URL uses PostgreSQL, which several servers
+// may share (schema migrations are applied when New opens it).
 func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
 
 // WithToken adds a bootstrap token; only its SHA-256 digest is stored.
@@ -129,6 +132,9 @@ func WithHandler(prefix string, build func(UserDirectory) (http.Handler, error))
 	return func(c *config) { c.mounts = append(c.mounts, mount{prefix, build}) }
 }
 
+// openTimeout bounds connecting to the database and migrating it in New.
+const openTimeout = 30 * time.Second
+
 // Server is the reference SCIM server; it implements http.Handler with the
 // SCIM API under BasePath. Create it with New and release it with Close.
 type Server struct {
@@ -140,7 +146,8 @@ type Server struct {
 	limiter *rateLimiter
 	log     *slog.Logger
 	// writeMu serialises read-modify-write handlers (PUT, PATCH, and the
-	// externalId check on POST) so concurrent updates never lose each other.
+	// externalId check on POST) so concurrent updates never lose each
+	// other; see lockWrites.
 	writeMu sync.Mutex
 }
 
@@ -164,7 +171,9 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.maxBody <= 0 {
 		return nil, fmt.Errorf("max body %d: must be positive", cfg.maxBody)
 	}
-	st, err := store.OpenSQLite(cfg.dbPath, storeOptions(faultSet))
+	octx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	st, err := store.Open(octx, cfg.dbPath, storeOptions(faultSet))
+	cancel()
 	if err != nil {
 		return nil, err
 	}
@@ -338,4 +347,41 @@ func (r *Running) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// lockWrites serialises a read-modify-write handler with every other one:
+// in this process (writeMu) and, on a database that several servers share,
+// across all of them (the store's lock), so two servers never interleave a
+// check and its write. The caller defers unlock. If the lock cannot be
+// taken the request has been answered (500) and ok is false.
+func (s *Server) lockWrites(c *gin.Context) (unlock func(), ok bool) {
+	s.writeMu.Lock()
+	release, err := s.store.LockWrites(c.Request.Context())
+	if err != nil {
+		s.writeMu.Unlock()
+		s.failErr(c, "write lock", err)
+		return nil, false
+	}
+	return func() {
+		release()
+		s.writeMu.Unlock()
+	}, true
+}
+
+// RedactDB returns db fit for printing: a postgres:// URL with its password
+// (in the user info or a password= parameter) replaced by "xxxxx"; an SQLite
+// path as is.
+func RedactDB(db string) string {
+	if !store.IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }

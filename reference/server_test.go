@@ -574,7 +574,7 @@ func TestUnknownFault(t *testing.T) {
 		t.Fatal("unknown fault accepted")
 	}
 	fs := Faults()
-	if len(fs) != 45 {
+	if len(fs) != 46 {
 		t.Fatalf("%d faults in the catalogue", len(fs))
 	}
 	for i := 1; i < len(fs); i++ {

@@ -61,8 +61,11 @@ func (s *Server) createUser(c *gin.Context) {
 		doc["active"] = true
 	}
 	ctx := c.Request.Context()
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	// okta-wire §7.2: an externalId shared with an ACTIVE user is a
 	// conflict; shared with an inactive one (unassign → reassign with a new
 	// email) a new user is created and the old one stays inactive.
@@ -128,8 +131,11 @@ func (s *Server) getUser(c *gin.Context) {
 }
 
 func (s *Server) putUser(c *gin.Context) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	old, ok := s.loadUser(c)
 	if !ok {
 		return
@@ -156,8 +162,11 @@ func (s *Server) putUser(c *gin.Context) {
 }
 
 func (s *Server) patchUser(c *gin.Context) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	old, ok := s.loadUser(c)
 	if !ok {
 		return
@@ -231,8 +240,11 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 func (s *Server) deleteUser(c *gin.Context) {
 	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
 	id := c.Param("id")
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return
+	}
+	defer unlock()
 	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))

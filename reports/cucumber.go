@@ -72,9 +72,11 @@ type cukeEmbedding struct {
 // is an embedding with mime_type text/plain and base64 data. Cucumber has no
 // scenario-level reason, so a skipped scenario's reason becomes its
 // description; a not-in-scope scenario is skipped with the description
-// "not in scope: <reason>". Cucumber has no run level either, so every
-// feature's description carries the run's verdict (Totals.VerdictText) and
-// scope.
+// "not in scope: <reason>"; a waived scenario has its waiver as the
+// description and its failed step as "skipped" (the error message keeps
+// the failure). Cucumber has no run level either, so every feature's
+// description carries the run's verdict (Totals.VerdictText), scope and
+// stale waivers.
 func WriteCucumber(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write cucumber.json: nil run")
@@ -83,6 +85,15 @@ func WriteCucumber(w io.Writer, r *Run) error {
 	runNote := "scimconform verdict: " + r.totals().VerdictText()
 	if sl := r.scopeLine(); sl != "" {
 		runNote += "\nscope: " + sl
+	}
+	if len(r.RootCauses) > 0 {
+		runNote += "\n" + rootCausesHeading(r) + ":"
+		for _, c := range r.RootCauses {
+			runNote += "\n  " + c.Text() + ": " + strings.Join(c.Scenarios, " ")
+		}
+	}
+	for _, sw := range r.StaleWaivers {
+		runNote += "\n" + staleText(sw)
 	}
 	for _, f := range r.Features {
 		cf := cukeFeature{
@@ -109,6 +120,10 @@ func WriteCucumber(w io.Writer, r *Run) error {
 			switch {
 			case sc.Status == StatusNotInScope:
 				el.Description = "not in scope: " + sc.Reason
+			case sc.Status == StatusWaived:
+				el.Description = waiverText(sc.Waiver)
+			case sc.BlockedBy != "":
+				el.Description = "blocked by " + sc.BlockedBy
 			case sc.Status == StatusSkip || len(sc.Steps) == 0:
 				el.Description = sc.Reason
 			}
@@ -149,6 +164,12 @@ func cukeStepOf(uri string, sc *Scenario, st *Step) cukeStep {
 	case StatusFail:
 		cs.Result.Status = "failed"
 		cs.Result.Error = stepErrorMessage(st)
+		if sc.Status == StatusWaived {
+			// Cucumber has no waived status; a failed step would fail
+			// the consumer's build for a failure the verdict accepts.
+			cs.Result.Status = "skipped"
+			cs.Result.Error = waiverText(sc.Waiver) + "\n" + cs.Result.Error
+		}
 	case StatusNotInScope:
 		cs.Result.Status = "skipped"
 	case StatusSkip:

@@ -48,9 +48,17 @@ type htmlPage struct {
 	Groups               []htmlGroup
 	AreaNames, TierNames []string
 	Scenarios            []htmlScenario
+	Stale                []string
+	RootCauses           []htmlRootCause
+	RootCausesHeading    string
 	CSP                  string
 	CSS                  template.CSS
 	JS, Data             template.JS
+}
+
+type htmlRootCause struct {
+	Text, Exchange string
+	Scenarios      []string
 }
 
 type htmlGroup struct {
@@ -153,6 +161,15 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 	// verdict is shown as good.
 	p.Verdict = "Verdict: " + t.VerdictText() + "."
 	p.Good = t.Verdict() == VerdictPass
+	if len(r.RootCauses) > 0 {
+		p.RootCausesHeading = rootCausesHeading(r)
+	}
+	for _, c := range r.RootCauses {
+		p.RootCauses = append(p.RootCauses, htmlRootCause{Text: c.Text(), Exchange: c.Exchange, Scenarios: c.Scenarios})
+	}
+	for _, sw := range r.StaleWaivers {
+		p.Stale = append(p.Stale, staleText(sw))
+	}
 	areas, tiers := r.groupCounts(areasOf), r.groupCounts(tierOf)
 	p.Groups = []htmlGroup{{"area", "Area", areas}, {"tier", "Tier", tiers}}
 	for _, c := range areas {
@@ -166,7 +183,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		sc, f := ref.Scenario, ref.Feature
 		hs := htmlScenario{
 			ID: sc.ID, Title: sc.Title, Tier: sc.Tier,
-			Status: string(sc.Status), StatusLabel: strings.ToUpper(string(sc.Status)),
+			Status: string(sc.Status), StatusLabel: strings.ToUpper(string(sc.Status) + regressionMark(sc)),
 			Feature: f.Name, URI: f.URI, Line: sc.Line,
 			Areas: sc.Areas, AreasAttr: strings.Join(sc.Areas, " "),
 			Duration: fmtMS(sc.DurationMS),
@@ -174,6 +191,10 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 		}
 		if sc.Status != StatusPass {
 			hs.Reason = oneLineReason(sc, 300)
+			if sc.Status == StatusWaived {
+				hs.Reason = waiverText(sc.Waiver) + " — " + hs.Reason
+			}
+			hs.Reason = blockedPrefix(sc) + hs.Reason
 			if full := strings.TrimSpace(sc.Reason); full != "" && full != hs.Reason {
 				hs.FullReason = full
 			}
@@ -189,6 +210,19 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 				Keyword: strings.TrimSpace(st.Keyword), Text: st.Text,
 				Status: string(st.Status), StatusLabel: strings.ToUpper(string(st.Status)),
 				Reason: st.Reason, Duration: fmtMS(st.DurationMS), Failure: st.Failure,
+			}
+			// Each failure message once: the step shows the full
+			// message, not again as its reason or the scenario's.
+			if f := st.Failure; f != nil {
+				msg := strings.TrimSpace(f.Message)
+				if strings.TrimSpace(hst.Reason) == msg {
+					hst.Reason = ""
+				}
+				if hs.FullReason == msg || hs.FullReason == strings.TrimSpace(st.Reason) {
+					hs.FullReason = ""
+				}
+			} else if hs.FullReason != "" && hs.FullReason == strings.TrimSpace(st.Reason) {
+				hs.FullReason = ""
 			}
 			for ei := range st.Exchanges {
 				ex := &st.Exchanges[ei]

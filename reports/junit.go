@@ -70,9 +70,11 @@ type junitSkipped struct {
 // errored scenario gets <failure message="..." type="fail|error"> whose text
 // holds the failing step, expected vs actual and a transcript excerpt of
 // that step's exchanges; a skipped one gets <skipped message="reason"/>, a
-// not-in-scope one <skipped message="not in scope: ..."/>. Every suite
+// not-in-scope one <skipped message="not in scope: ..."/>, a waived one
+// <skipped message="waived until ...: reason; failure: ..."/>. Every suite
 // carries the run's verdict (property scimconform.verdict, the text of
-// Totals.VerdictText) and one scope.<capability> property per capability.
+// Totals.VerdictText), one scope.<capability> property per capability and
+// one waiver.stale.N property per stale waiver.
 // Times are in seconds and never negative. The "failures" and "errors"
 // attributes count fail and error scenarios separately, so that tests =
 // passed + failures + errors + skipped.
@@ -90,6 +92,12 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		{"target.baseUrl", r.Target.BaseURL},
 		{"target.authMode", r.Target.AuthMode},
 		{"target.profile", r.Target.Profile},
+	}
+	for i, c := range r.RootCauses {
+		props = append(props, junitProperty{fmt.Sprintf("rootCause.%d", i+1), c.Text() + ": " + strings.Join(c.Scenarios, " ")})
+	}
+	for i, sw := range r.StaleWaivers {
+		props = append(props, junitProperty{fmt.Sprintf("waiver.stale.%d", i+1), staleText(sw)})
 	}
 	if r.Target.Image != "" {
 		props = append(props, junitProperty{"target.image", r.Target.Image})
@@ -127,6 +135,11 @@ func WriteJUnit(w io.Writer, r *Run) error {
 			case StatusSkip:
 				s.Skipped++
 				c.Skipped = &junitSkipped{Message: oneLine(sc.Reason)}
+			case StatusWaived:
+				// A known failure: shown, with its waiver, without
+				// failing the CI job (the verdict does not count it).
+				s.Skipped++
+				c.Skipped = &junitSkipped{Message: waiverText(sc.Waiver) + "; failure: " + oneLineReason(sc, 400)}
 			case StatusNotInScope:
 				// CI tools show a skipped test with its message; the
 				// message says which flag would bring it into scope.
@@ -144,7 +157,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 					s.Errors++
 				}
 				c.Failure = &junitFailure{
-					Message: oneLineReason(sc, 500),
+					Message: strings.TrimSpace(regressionMark(sc) + " " + blockedPrefix(sc) + oneLineReason(sc, 500)),
 					Type:    typ,
 					Text:    xmlSafe(junitFailureText(sc)),
 				}

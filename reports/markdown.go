@@ -35,6 +35,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "Compared with baseline `%s`: failures are marked new or known.\n\n", mdCode(r.Baseline))
+	}
 	if len(r.Scope) > 0 {
 		b.WriteString("**Scope**\n\n")
 		for _, c := range r.Scope {
@@ -63,10 +66,12 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		b.WriteString("\n")
 	}
 
-	var failing, skipped, outOfScope []scenarioRef
+	var failing, skipped, outOfScope, waived []scenarioRef
 	for _, ref := range r.ordered() {
 		switch ref.Scenario.Status {
 		case StatusPass:
+		case StatusWaived:
+			waived = append(waived, ref)
 		case StatusNotInScope:
 			outOfScope = append(outOfScope, ref)
 		case StatusSkip:
@@ -74,6 +79,36 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		default:
 			failing = append(failing, ref)
 		}
+	}
+	if len(r.RootCauses) > 0 {
+		fmt.Fprintf(&b, "### %s\n\n| Root cause | Blocked scenarios | First failing exchange |\n|---|---|---|\n", mdText(rootCausesHeading(r)))
+		for _, c := range r.RootCauses {
+			ids := make([]string, len(c.Scenarios))
+			for i, id := range c.Scenarios {
+				ids[i] = "`" + mdCode(id) + "`"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdText(c.Text()), strings.Join(ids, " "), mdText(truncate(c.Exchange, 200)))
+		}
+		b.WriteString("\n")
+		own, blocked := failing[:0:0], failing[:0:0]
+		for _, ref := range failing {
+			if ref.Scenario.BlockedBy == "" {
+				own = append(own, ref)
+			} else {
+				blocked = append(blocked, ref)
+			}
+		}
+		fmt.Fprintf(&b, "<details><summary>%d blocked scenario(s)</summary>\n\n| Status | ID | Tier | Scenario | Blocked by |\n|---|---|---|---|---|\n", len(blocked))
+		for i, ref := range blocked {
+			if i == mdMaxRows {
+				fmt.Fprintf(&b, "\n… and %d more, see report.html\n", len(blocked)-mdMaxRows)
+				break
+			}
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(sc.BlockedBy))
+		}
+		b.WriteString("\n</details>\n\n")
+		failing = own
 	}
 	if len(failing) > 0 {
 		b.WriteString("### Failing scenarios\n\n| Status | ID | Tier | Scenario | Reason |\n|---|---|---|---|---|\n")
@@ -83,7 +118,22 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+		}
+		b.WriteString("\n")
+	}
+	if len(waived) > 0 {
+		b.WriteString("### Waived failures (known, not passes)\n\n| ID | Scenario | Waiver | Failure |\n|---|---|---|---|\n")
+		for _, ref := range waived {
+			sc := ref.Scenario
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(waiverText(sc.Waiver)), mdText(oneLineReason(sc, 200)))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.StaleWaivers) > 0 {
+		b.WriteString("### Stale waivers\n\n")
+		for _, sw := range r.StaleWaivers {
+			fmt.Fprintf(&b, "- %s\n", mdText(staleText(sw)))
 		}
 		b.WriteString("\n")
 	}
@@ -130,6 +180,8 @@ func mdStatus(s Status) string {
 		return "✅ pass"
 	case StatusNotInScope:
 		return "➖ not in scope"
+	case StatusWaived:
+		return "🏷️ waived"
 	}
 	return "💥 " + mdText(string(s))
 }

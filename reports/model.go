@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.1"
+const SchemaVersion = "1.2"
 
 // Status is the outcome of a scenario or step.
 type Status string
@@ -57,9 +57,22 @@ type Run struct {
 	// scenarios it did not run are StatusError with StopReason's reason.
 	Partial bool `json:"partial,omitempty"`
 	// StopReason says why a partial run stopped; "" otherwise.
-	StopReason string    `json:"stopReason,omitempty"`
-	Totals     Totals    `json:"totals"`
-	Features   []Feature `json:"features"`
+	StopReason string `json:"stopReason,omitempty"`
+	// StaleWaivers lists the waivers (see ApplyWaivers) that no longer
+	// describe this run; WaiversStrict is true when they fail the verdict.
+	StaleWaivers  []StaleWaiver `json:"staleWaivers,omitempty"`
+	WaiversStrict bool          `json:"waiversStrict,omitempty"`
+	// Baseline is the run this one was compared with (see MarkBaseline);
+	// empty when none.
+	Baseline string `json:"baseline,omitempty"`
+	// FailOnNewOnly is true when only new failures (not in Baseline)
+	// fail the verdict (--fail-on new).
+	FailOnNewOnly bool `json:"failOnNewOnly,omitempty"`
+	// RootCauses are the failing Okta operations that blocked scenarios
+	// in their Given/When steps, largest first; see Scenario.BlockedBy.
+	RootCauses []RootCause `json:"rootCauses,omitempty"`
+	Totals     Totals      `json:"totals"`
+	Features   []Feature   `json:"features"`
 }
 
 // Capability is one optional feature of the app under test that decides
@@ -112,6 +125,14 @@ type Totals struct {
 	RequiredFailed  int `json:"requiredFailed"`
 	RequiredErrored int `json:"requiredErrored"`
 	RequiredSkipped int `json:"requiredSkipped"`
+	// Waived counts scenarios whose failure a waiver covers (StatusWaived).
+	Waived int `json:"waived,omitempty"`
+	// StrictStale counts stale waivers when the run treats them as
+	// failures (Run.WaiversStrict); zero otherwise.
+	StrictStale int `json:"strictStale,omitempty"`
+	// KnownFailed counts required failures also failing in the baseline,
+	// when Run.FailOnNewOnly; they do not fail the verdict.
+	KnownFailed int `json:"knownFailed,omitempty"`
 }
 
 // Feature is one .feature file.
@@ -142,6 +163,18 @@ type Scenario struct {
 	Reason     string  `json:"reason,omitempty"`
 	DurationMS float64 `json:"durationMs"`
 	Steps      []Step  `json:"steps"`
+	// Waiver is the waiver that covers this scenario's failure when Status
+	// is StatusWaived; nil otherwise.
+	Waiver *Waiver `json:"waiver,omitempty"`
+	// BlockedBy is the key of the RootCause that stopped this failed
+	// scenario in a setup (Given/When) step, before its own Then checks:
+	// still a failure for the verdict, but caused by that operation.
+	// Empty when the scenario's own check failed, or it did not fail.
+	BlockedBy string `json:"blockedBy,omitempty"`
+	// Regression is "new" or "known" for a failing scenario of a run
+	// compared with a baseline (known: it failed there too); empty when
+	// there is no baseline or the scenario did not fail.
+	Regression string `json:"regression,omitempty"`
 }
 
 // Step is one Gherkin step and the HTTP exchanges it made.

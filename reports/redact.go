@@ -56,10 +56,24 @@ func (r *Run) Redact(secrets ...string) {
 	r.Target.BaseURL = x.url(r.Target.BaseURL)
 	r.Target.Logs = x.text(r.Target.Logs)
 	r.StopReason = x.text(r.StopReason)
+	for i := range r.RootCauses {
+		rc := &r.RootCauses[i]
+		rc.Key = x.text(rc.Key)
+		rc.Exchange = x.text(rc.Exchange)
+	}
+	for i := range r.StaleWaivers {
+		sw := &r.StaleWaivers[i]
+		x.waiver(&sw.Waiver)
+		sw.Why = x.text(sw.Why)
+	}
 	for fi := range r.Features {
 		for si := range r.Features[fi].Scenarios {
 			sc := &r.Features[fi].Scenarios[si]
 			sc.Reason = x.text(sc.Reason)
+			sc.BlockedBy = x.text(sc.BlockedBy)
+			if sc.Waiver != nil {
+				x.waiver(sc.Waiver)
+			}
 			for ti := range sc.Steps {
 				st := &sc.Steps[ti]
 				st.Reason = x.text(st.Reason)
@@ -74,6 +88,21 @@ func (r *Run) Redact(secrets ...string) {
 			}
 		}
 	}
+}
+
+// waiver redacts the user-written text of a waiver: its reason and match
+// may quote server text, its URL may hold a password.
+func (x *redactor) waiver(w *Waiver) {
+	w.Reason = x.text(w.Reason)
+	w.Match = x.text(w.Match)
+	w.URL = x.url(w.URL)
+}
+
+// RedactURL returns raw with the secrets and credential-looking parts
+// removed by the rules Redact applies to Target.BaseURL: a password in
+// the user-info, credential query parameters.
+func RedactURL(raw string, secrets ...string) string {
+	return newRedactor(secrets).url(raw)
 }
 
 // RedactText returns s with the secrets and credential-looking values

@@ -220,3 +220,15 @@ func TestBase64CoreFindsSecretAtAnyOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactURLPasswordInText: a URL with a password quoted in a message
+// loses the password, not the rest.
+func TestRedactURLPasswordInText(t *testing.T) {
+	got := RedactText("pre-flight: cannot reach https://okta:s3cret-pass@app.example.com/scim/v2: refused")
+	if strings.Contains(got, "s3cret-pass") || !strings.Contains(got, "https://okta:"+Redacted+"@app.example.com/scim/v2: refused") {
+		t.Errorf("RedactText = %q", got)
+	}
+	if keep := "mail ada@example.com, see https://example.com/a@b"; RedactText(keep) != keep {
+		t.Errorf("text without user-info changed: %q", RedactText(keep))
+	}
+}

@@ -72,6 +72,15 @@ func (x *redactor) text(s string) string {
 			return sub[1] + sub[2] + Redacted
 		})
 	}
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		s = userinfoInText.ReplaceAllStringFunc(s, func(m string) string {
+			sub := userinfoInText.FindStringSubmatch(m)
+			if sub[2] == Redacted || sub[2] == url.PathEscape(Redacted) || sub[2] == "%5BREDACTED%5D" {
+				return m
+			}
+			return sub[1] + Redacted + "@"
+		})
+	}
 	for _, w := range x.weak {
 		if strings.Contains(s, w) {
 			s = weakRules(w).replace(s)
@@ -79,6 +88,11 @@ func (x *redactor) text(s string) string {
 	}
 	return s
 }
+
+// userinfoInText finds the password of a URL's user-info in text
+// ("cannot reach https://user:pass@host/"), as the URL rule masks it in
+// a URL field.
+var userinfoInText = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:]*:)([^\s/?#@]+)@`)
 
 // credentialWord tells a credential after an auth scheme from a word
 // ("Bearer authentication required"): a short secret itself, a Basic

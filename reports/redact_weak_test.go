@@ -145,6 +145,10 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.Features.Scenarios.Steps.Exchanges.URL":  true, "Run.Features.Scenarios.Steps.Exchanges.Error": true,
 		"Run.Features.Scenarios.Steps.Exchanges.RequestBody": true, "Run.Features.Scenarios.Steps.Exchanges.ResponseBody": true,
 		"Run.Features.Scenarios.Steps.Exchanges.RequestHeaders": true, "Run.Features.Scenarios.Steps.Exchanges.ResponseHeaders": true,
+		"Run.StaleWaivers.Waiver.Reason": true, "Run.StaleWaivers.Waiver.Match": true, "Run.StaleWaivers.Waiver.URL": true,
+		"Run.StaleWaivers.Why": true,
+		"Run.RootCauses.Key":   true, "Run.RootCauses.Exchange": true, "Run.Features.Scenarios.BlockedBy": true,
+		"Run.Features.Scenarios.Waiver.Reason": true, "Run.Features.Scenarios.Waiver.Match": true, "Run.Features.Scenarios.Waiver.URL": true,
 	}
 	harness := map[string]bool{
 		"Run.SchemaVersion": true, "Run.Tool.Name": true, "Run.Tool.Version": true, "Run.CatalogVersion": true,
@@ -155,6 +159,11 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.Features.Scenarios.Areas": true, "Run.Features.Scenarios.Tags": true, "Run.Features.Scenarios.SpecRefs": true,
 		"Run.Features.Scenarios.Status": true, "Run.Features.Scenarios.Steps.Keyword": true,
 		"Run.Features.Scenarios.Steps.Text": true, "Run.Features.Scenarios.Steps.Status": true,
+		// Scenario IDs and dates checked by ParseWaivers; the baseline's path
+		// is the user's; a regression mark is a constant.
+		"Run.StaleWaivers.Waiver.ID": true, "Run.StaleWaivers.Waiver.Expires": true,
+		"Run.Features.Scenarios.Waiver.ID": true, "Run.Features.Scenarios.Waiver.Expires": true,
+		"Run.Baseline": true, "Run.RootCauses.Scenarios": true, "Run.Features.Scenarios.Regression": true,
 		// The method is the one the harness sent.
 		"Run.Features.Scenarios.Steps.Exchanges.Method": true,
 	}

@@ -17,9 +17,36 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	if r == nil {
 		return
 	}
+	writeSummary(w, r, htmlPath, "Verdict: "+r.totals().VerdictText())
+}
+
+// WriteRenderedSummary is WriteTerminalSummary for a run rendered again
+// from its results.json (`scimconform report`): the same counts and
+// failures, but no verdict line: rendering proves nothing, and the verdict
+// of the run was the exit code of `scimconform run` (and the files'
+// verdict field).
+func WriteRenderedSummary(w io.Writer, r *Run, htmlPath string) {
+	if r == nil {
+		return
+	}
+	when := ""
+	if !r.StartedAt.IsZero() {
+		when = " of " + r.StartedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	writeSummary(w, r, htmlPath, "Rendered the run"+when+"; report does not re-run or judge it (the run's verdict is in the files and was the exit code of run)")
+}
+
+// terminalBlockedLines caps the scenario lines under each root cause; the
+// rest are listed by ID.
+const terminalBlockedLines = 5
+
+func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 	t := r.totals()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d scenarios: %d passed, %d failed, %d errored, %d skipped, %d not in scope", t.Scenarios, t.Passed, t.Failed, t.Errored, t.Skipped, t.NotInScope)
+	if t.Waived > 0 {
+		fmt.Fprintf(&b, ", %d waived", t.Waived)
+	}
 	if d := runDuration(r); d > 0 {
 		fmt.Fprintf(&b, " in %s", d.Round(1e7))
 	}
@@ -27,32 +54,79 @@ func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	for _, n := range r.ScopeNotes() {
 		fmt.Fprintf(&b, "Not in scope: %s\n", n)
 	}
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "Compared with baseline %s%s\n", r.Baseline, map[bool]string{true: " (only new required failures fail the run)"}[r.FailOnNewOnly])
+	}
 	var failing []scenarioRef
+	width := 0
 	for _, ref := range r.ordered() {
 		if notPassing(ref.Scenario) {
-			failing = append(failing, ref)
+			width = max(width, len(ref.Scenario.ID))
+			if ref.Scenario.BlockedBy == "" {
+				failing = append(failing, ref)
+			}
+		}
+	}
+	line := func(sc *Scenario) string {
+		tier := ""
+		if sc.isRequired() {
+			tier = " [required]"
+		}
+		return fmt.Sprintf("%-5s %-*s %s%s%s: %s", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, regressionMark(sc), oneLineReason(sc, 160))
+	}
+	if len(r.RootCauses) > 0 {
+		fmt.Fprintf(&b, "\n%s:\n", rootCausesHeading(r))
+		byID := r.scenariosByID()
+		for _, c := range r.RootCauses {
+			fmt.Fprintf(&b, "  %s\n", c.Text())
+			if c.Exchange != "" {
+				fmt.Fprintf(&b, "    ↳ %s\n", c.Exchange)
+			}
+			for i, id := range c.Scenarios {
+				if i == terminalBlockedLines {
+					fmt.Fprintf(&b, "    … and %d more: %s\n", len(c.Scenarios)-i, strings.Join(c.Scenarios[i:], " "))
+					break
+				}
+				if sc := byID[id]; sc != nil {
+					fmt.Fprintf(&b, "    %s\n", line(sc))
+				}
+			}
 		}
 	}
 	if len(failing) > 0 {
-		width := 0
-		for _, ref := range failing {
-			width = max(width, len(ref.Scenario.ID))
+		if len(r.RootCauses) > 0 {
+			b.WriteString("\nNot passing at their own checks:\n")
+		} else {
+			b.WriteString("\nNot passing:\n")
 		}
-		b.WriteString("\nNot passing:\n")
 		for _, ref := range failing {
 			sc := ref.Scenario
-			tier := ""
-			if sc.isRequired() {
-				tier = " [required]"
-			}
-			fmt.Fprintf(&b, "  %-5s %-*s %s%s: %s\n", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, oneLineReason(sc, 160))
+			fmt.Fprintf(&b, "  %s\n", line(sc))
 			if ex := offendingExchange(sc); ex != nil {
 				fmt.Fprintf(&b, "  %-5s %-*s ↳ %s\n", "", width, "", exchangeLine(ex, 160))
 			}
 		}
 	}
+	var waived []*Scenario
+	for _, ref := range r.ordered() {
+		if ref.Scenario.Status == StatusWaived {
+			waived = append(waived, ref.Scenario)
+		}
+	}
+	if len(waived) > 0 {
+		b.WriteString("\nWaived (known failures, not passes):\n")
+		for _, sc := range waived {
+			fmt.Fprintf(&b, "  WAIVED %s %s: %s; failure: %s\n", sc.ID, oneLine(sc.Title), waiverText(sc.Waiver), oneLineReason(sc, 160))
+		}
+	}
+	if len(r.StaleWaivers) > 0 {
+		b.WriteString("\nStale waivers (remove or renew them):\n")
+		for _, sw := range r.StaleWaivers {
+			fmt.Fprintf(&b, "  %s\n", staleText(sw))
+		}
+	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "Verdict: %s\n", t.VerdictText())
+	b.WriteString(verdictLine + "\n")
 	if htmlPath != "" {
 		fmt.Fprintf(&b, "Report: %s\n", htmlPath)
 	}

@@ -7,9 +7,12 @@ import (
 )
 
 // ComputeTotals fills r.Totals from the scenario statuses. A scenario with
-// a status other than pass, fail, error, skip or not-in-scope counts as
-// errored, since the harness must always decide. Required means tier
-// "required" (or tagged @required).
+// a status other than pass, fail, error, skip, not-in-scope or waived
+// counts as errored, since the harness must always decide. Required means
+// tier "required" (or tagged @required). Stale waivers count in
+// StrictStale only when r.WaiversStrict; known failures in KnownFailed only
+// when r.FailOnNewOnly. It also groups blocked scenarios under their root
+// causes (Run.RootCauses, Scenario.BlockedBy).
 func (r *Run) ComputeTotals() {
 	if r == nil {
 		return
@@ -26,7 +29,12 @@ func (r *Run) ComputeTotals() {
 				t.Failed++
 				if req {
 					t.RequiredFailed++
+					if r.FailOnNewOnly && sc.Regression == RegressionKnown {
+						t.KnownFailed++
+					}
 				}
+			case StatusWaived:
+				t.Waived++
 			case StatusSkip:
 				t.Skipped++
 				if req {
@@ -42,15 +50,21 @@ func (r *Run) ComputeTotals() {
 			}
 		}
 	}
+	if r.WaiversStrict {
+		t.StrictStale = len(r.StaleWaivers)
+	}
 	r.Totals = t
+	r.computeRootCauses()
 }
 
 // Verdict is what a run proves about the target.
 type Verdict string
 
-// The verdicts. Pass: every in-scope required scenario passed and nothing
-// errored. Fail: a required scenario failed, so the app has a named defect
-// (this wins when the run also had errors: the defect is certain). Error:
+// The verdicts. Pass: every in-scope required scenario passed (or failed
+// under a waiver) and nothing errored. Fail: a required scenario failed, so
+// the app has a named defect (this wins when the run also had errors: the
+// defect is certain), or a waiver is stale under --waivers-strict; with
+// --fail-on new only failures not in the baseline count. Error:
 // no required scenario failed, but the harness could not decide some
 // scenario (an error anywhere, or an in-scope required scenario skipped),
 // so the run proves nothing either way.
@@ -64,7 +78,7 @@ const (
 // exit code (0 pass, 1 fail, 2 error).
 func (t Totals) Verdict() Verdict {
 	switch {
-	case t.RequiredFailed > 0:
+	case t.RequiredFailed-t.KnownFailed > 0 || t.StrictStale > 0:
 		return VerdictFail
 	case t.Errored > 0 || t.RequiredSkipped > 0:
 		return VerdictError
@@ -92,12 +106,14 @@ func statusRank(s Status) int {
 		return 0
 	case StatusError:
 		return 1
-	case StatusPass:
+	case StatusWaived:
 		return 2
-	case StatusSkip:
+	case StatusPass:
 		return 3
-	case StatusNotInScope:
+	case StatusSkip:
 		return 4
+	case StatusNotInScope:
+		return 5
 	}
 	return 1
 }
@@ -109,7 +125,8 @@ type scenarioRef struct {
 }
 
 // ordered returns every scenario of the run, failures first (fail, error,
-// pass, skip) and in catalogue order within a status.
+// waived, pass, skip, not in scope), required before optional within a
+// status, and in catalogue order within those.
 func (r *Run) ordered() []scenarioRef {
 	var out []scenarioRef
 	for fi := range r.Features {
@@ -119,15 +136,19 @@ func (r *Run) ordered() []scenarioRef {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		return statusRank(out[i].Scenario.Status) < statusRank(out[j].Scenario.Status)
+		a, b := out[i].Scenario, out[j].Scenario
+		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+			return ra < rb
+		}
+		return a.isRequired() && !b.isRequired()
 	})
 	return out
 }
 
 // counts is a pass/fail/error/skip tally for one group (an area, a tier).
 type counts struct {
-	Name                                   string
-	Pass, Fail, Error, Skip, NotInScope, N int
+	Name                                           string
+	Pass, Fail, Error, Skip, NotInScope, Waived, N int
 }
 
 func (c *counts) add(s Status) {
@@ -141,6 +162,8 @@ func (c *counts) add(s Status) {
 		c.Skip++
 	case StatusNotInScope:
 		c.NotInScope++
+	case StatusWaived:
+		c.Waived++
 	default:
 		c.Error++
 	}

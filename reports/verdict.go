@@ -25,28 +25,49 @@ func (t Totals) VerdictText() string {
 		}
 		return "error (" + strings.Join(parts, ", ") + ": the run proves nothing about them)"
 	}
+	tail := ""
+	if t.Waived > 0 {
+		tail += fmt.Sprintf("; %d waived", t.Waived)
+	}
+	if t.KnownFailed > 0 {
+		tail += fmt.Sprintf("; %d known from the baseline", t.KnownFailed)
+	}
 	switch t.Verdict() {
 	case VerdictFail:
-		s := fmt.Sprintf("fail (%d required failed)", t.RequiredFailed)
+		var parts []string
+		if n := t.RequiredFailed - t.KnownFailed; n > 0 {
+			what := "required failed"
+			if t.KnownFailed > 0 {
+				what = "new required failed"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+		if t.StrictStale > 0 {
+			parts = append(parts, fmt.Sprintf("%d stale waiver(s) under --waivers-strict", t.StrictStale))
+		}
+		s := "fail (" + strings.Join(parts, ", ") + ")"
 		if t.Errored > 0 || t.RequiredSkipped > 0 {
 			s += "; also " + errPart()
 		}
-		return s
+		return s + tail
 	case VerdictError:
 		s := errPart()
-		if t.Failed > 0 {
-			s += fmt.Sprintf("; %d optional failed", t.Failed)
+		if n := t.Failed - t.RequiredFailed; n > 0 {
+			s += fmt.Sprintf("; %d optional failed", n)
 		}
-		return s
+		return s + tail
 	}
 	s := "pass: every in-scope required scenario passed"
-	if t.Failed > 0 {
-		s += fmt.Sprintf(" (%d optional failed)", t.Failed)
+	if t.KnownFailed > 0 || t.Waived > 0 {
+		s = "pass: every in-scope required scenario passed or has a known failure"
 	}
-	if t.Passed == 0 {
+	if n := t.Failed - t.RequiredFailed; n > 0 {
+		s += fmt.Sprintf(" (%d optional failed)", n)
+	}
+	if t.Passed == 0 && t.Waived == 0 && t.KnownFailed == 0 {
 		s += " (no scenario ran)"
 	}
-	return s
+	return s + tail
 }
 
 // ScopeNotes returns one line per capability the run did not declare, e.g.

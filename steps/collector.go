@@ -265,11 +265,13 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 	n, total := c.done, c.total
 	c.mu.Unlock()
 	if p := c.cfg.Progress; p != nil {
+		// Only the reason can carry target text or a secret; the ID and
+		// title are harness text and are never redacted.
 		line := fmt.Sprintf("[%d/%d] %-5s %s %s", n, total, strings.ToUpper(string(res.Status)), res.ID, res.Title)
 		if res.Reason != "" && res.Status != reports.StatusPass {
-			line += " — " + firstLine(res.Reason)
+			line += " — " + reports.RedactText(safeText(firstLine(res.Reason)), c.cfg.secrets()...)
 		}
-		fmt.Fprintln(p, reports.RedactText(safeText(line), c.cfg.secrets()...))
+		fmt.Fprintln(p, line)
 	}
 }
 

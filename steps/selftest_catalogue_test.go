@@ -20,8 +20,11 @@ func TestFaultCatalogueNamesRealThenSteps(t *testing.T) {
 			t.Errorf("fault %s is declared twice", f.Name)
 		}
 		seen[f.Name] = true
-		if len(f.Breaks) == 0 {
-			t.Errorf("fault %s breaks nothing", f.Name)
+		switch {
+		case f.Tolerated && (len(f.Breaks) > 0 || len(f.Collateral) > 0 || len(f.ProfileCollateral) > 0):
+			t.Errorf("fault %s is a tolerated variant but declares scenarios it breaks", f.Name)
+		case !f.Tolerated && len(f.Breaks) == 0:
+			t.Errorf("fault %s breaks nothing (a legitimate behaviour the suite must pass is declared Tolerated)", f.Name)
 		}
 		if f.Description == "" {
 			t.Errorf("fault %s has no description", f.Name)

@@ -64,6 +64,7 @@ var attackPhrases = map[string]samlidp.Attack{
 	"addressed to another recipient":       samlidp.WrongRecipient,
 	"modified after signing":               samlidp.Tampered,
 	"wrapped around an unsigned assertion": samlidp.SignatureWrapping,
+	"issued by another identity provider":  samlidp.WrongIssuer,
 }
 
 func registerSSOSteps(sc *godog.ScenarioContext) {
@@ -73,7 +74,7 @@ func registerSSOSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^"([^"]*)" is signed in to the app$`, isSignedInToTheApp)
 	sc.Step(`^a valid sign-in for "([^"]*)" is accepted$`, aValidSignInIsAccepted)
 	sc.Step(`^the app refuses the sign-in$`, theAppRefusesTheSignIn)
-	sc.Step(`^a sign-in response for "([^"]*)" that is (unsigned|signed with another key|expired|not yet valid|addressed to another audience|addressed to another recipient) is posted to the app$`, aHostileSignInIsPosted)
+	sc.Step(`^a sign-in response for "([^"]*)" that is (unsigned|signed with another key|expired|not yet valid|addressed to another audience|addressed to another recipient|issued by another identity provider) is posted to the app$`, aHostileSignInIsPosted)
 	sc.Step(`^the sign-in response for "([^"]*)" is (modified after signing|wrapped around an unsigned assertion) (?:to name|for) "([^"]*)" and posted to the app$`, aRetargetedSignInIsPosted)
 	sc.Step(`^the same sign-in response is posted to the app again$`, theSameSignInIsPostedAgain)
 	sc.Step(`^the app starts a sign-in for "([^"]*)" and Okta answers a different request$`, oktaAnswersADifferentRequest)

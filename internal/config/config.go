@@ -54,6 +54,10 @@ type Run struct {
 	BasicUser        string
 	Formats          string
 	MaxRetryWait     time.Duration
+	Waivers          string
+	WaiversStrict    bool
+	Baseline         string
+	FailOn           string
 
 	SAMLACS             string
 	SAMLAudience        string
@@ -120,6 +124,10 @@ var Keys = []Key{
 	{"basic-user", "", "user name for --auth basic (password from SCIMCONFORM_BASIC_PASSWORD)", str(func(r *Run) *string { return &r.BasicUser })},
 	{"formats", "all", "report formats: all or a list of json,junit,cucumber,html,md,har", str(func(r *Run) *string { return &r.Formats })},
 	{"max-retry-wait", "30s", "cap on each wait after a 429 (Okta waits Retry-After, else 5m, doubling, 10 attempts; 0 = wait like Okta)", duration(func(r *Run) *time.Duration { return &r.MaxRetryWait })},
+	{"waivers", "", "YAML file of known failures (id, reason, expires, optional match and url): a matching failure is reported as waived and does not fail the run", str(func(r *Run) *string { return &r.Waivers })},
+	{"waivers-strict", "false", "stale waivers (expired, scenario passes, or fails for another reason) fail the run", boolean(func(r *Run) *bool { return &r.WaiversStrict })},
+	{"baseline", "", "results.json of an earlier run: each failure is marked new or known", str(func(r *Run) *string { return &r.Baseline })},
+	{"fail-on", "any", "which required failures fail the run: any, or new (only those the --baseline run did not have)", str(func(r *Run) *string { return &r.FailOn })},
 	{"saml-acs", "", "your app's SAML ACS URL: the SSO scenarios are in scope (with --saml-audience, --saml-key, --saml-cert)", str(func(r *Run) *string { return &r.SAMLACS })},
 	{"saml-audience", "", "your app's SAML SP entity ID (the audience)", str(func(r *Run) *string { return &r.SAMLAudience })},
 	{"saml-login-url", "", "URL that starts an SP-initiated sign-in in your app: the SP-initiated scenarios are in scope", str(func(r *Run) *string { return &r.SAMLLoginURL })},
@@ -142,6 +150,21 @@ func EnvName(key string) string {
 func (r *Run) Register(fs *pflag.FlagSet) {
 	for _, k := range Keys {
 		k.bind(fs, r, k.Name, k.Default, k.Usage+" [env "+EnvName(k.Name)+"]")
+	}
+	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
+}
+
+// RegisterKeys is Register limited to the named keys (and --config), for
+// commands that share part of run's settings, such as load. Resolve then
+// applies env and YAML to those keys only; other keys in the YAML file are
+// unknown to such a command.
+func (r *Run) RegisterKeys(fs *pflag.FlagSet, names ...string) {
+	for _, k := range Keys {
+		for _, n := range names {
+			if k.Name == n {
+				k.bind(fs, r, k.Name, k.Default, k.Usage+" [env "+EnvName(k.Name)+"]")
+			}
+		}
 	}
 	fs.StringVar(&r.ConfigFile, "config", "", "optional YAML file with the same keys as the flags [env SCIMCONFORM_CONFIG]")
 }
@@ -308,6 +331,23 @@ func (r *Run) Areas() []string {
 	return out
 }
 
+// Check returns an error for settings that parse but make no sense:
+// --concurrency below 1, a --timeout that is not positive (Okta always
+// waits; 0 would mean "no timeout" to net/http and a hung target would
+// hang the run), a negative --max-retry-wait.
+func (r *Run) Check() error {
+	if r.Concurrency < 1 {
+		return fmt.Errorf("--concurrency %d: want 1 or more scenarios in parallel", r.Concurrency)
+	}
+	if r.Timeout <= 0 {
+		return fmt.Errorf("--timeout %s: want a positive per-request timeout, e.g. 60s (Okta's)", r.Timeout)
+	}
+	if r.MaxRetryWait < 0 {
+		return fmt.Errorf("--max-retry-wait %s: want 0 (wait like Okta) or a positive cap", r.MaxRetryWait)
+	}
+	return nil
+}
+
 // ErrBothTargets is returned by CheckTarget when a URL and an image are both given.
 var ErrBothTargets = errors.New("give --url or --image/--build, not both")
 
@@ -318,4 +358,21 @@ func (r *Run) CheckTarget(image bool) error {
 		return ErrBothTargets
 	}
 	return nil
+}
+
+// EnvDB is the environment variable that names the reference server's
+// database for `serve` (an SQLite path, ":memory:" or a postgres:// URL)
+// when --db is not given; the Docker image is pointed at PostgreSQL with it.
+const EnvDB = "SCIMCONFORM_DB"
+
+// ServeDB resolves `serve`'s database with the same precedence as the run
+// keys: the --db flag when it was given (flagSet), else SCIMCONFORM_DB when
+// non-empty, else the flag's value (its default).
+func ServeDB(flag string, flagSet bool, getenv func(string) string) string {
+	if !flagSet {
+		if v := getenv(EnvDB); v != "" {
+			return v
+		}
+	}
+	return flag
 }

@@ -141,3 +141,28 @@ func TestEnvNameAndKeys(t *testing.T) {
 		t.Errorf("Areas = %v", got)
 	}
 }
+
+func TestServeDB(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == EnvDB {
+				return v
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		flag    string
+		flagSet bool
+		env     string
+		want    string
+	}{
+		{"scim.db", false, "", "scim.db"},
+		{"scim.db", false, "postgres://h/db", "postgres://h/db"},
+		{"other.db", true, "postgres://h/db", "other.db"},
+	} {
+		if got := ServeDB(tc.flag, tc.flagSet, env(tc.env)); got != tc.want {
+			t.Errorf("ServeDB(%q, %v, env %q) = %q, want %q", tc.flag, tc.flagSet, tc.env, got, tc.want)
+		}
+	}
+}

@@ -95,6 +95,10 @@ type Fault struct {
 	// ShortTimeout asks the self-test to run the suite with a short client
 	// timeout, for a fault that makes the target hang.
 	ShortTimeout bool
+	// Tolerated marks a legitimate behaviour rather than a defect: it
+	// declares no breaks and no collateral, and the self-test requires
+	// every scenario to pass with it (a failure would name no real defect).
+	Tolerated bool
 	// Pending, when not empty, says which unmerged suite change the
 	// expectation depends on (the steps that make it true are being
 	// written elsewhere); the self-test reports such entries as pending

@@ -124,10 +124,9 @@ func (i *IdP) ServiceProviderFor(req AuthnRequest) (SP, error) {
 }
 
 // PostForm returns the form fields an auto-submitting HTTP-POST binding form
-// sends to acsURL (the form's action, not a field): SAMLResponse and, when
-// not empty, RelayState (SAML bindings §3.5.4).
-func (i *IdP) PostForm(acsURL, samlResponse, relayState string) url.Values {
-	_ = acsURL
+// sends to the SP's ACS URL (the form's action, not a field): SAMLResponse
+// and, when not empty, RelayState (SAML bindings §3.5.4).
+func (i *IdP) PostForm(samlResponse, relayState string) url.Values {
 	v := url.Values{"SAMLResponse": {samlResponse}}
 	if relayState != "" {
 		v.Set("RelayState", relayState)
@@ -276,7 +275,7 @@ func (i *IdP) respond(w http.ResponseWriter, sp SP, u User, relayState string, o
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := postFormTmpl.Execute(w, postFormData{ACS: sp.ACSURL, Fields: i.PostForm(sp.ACSURL, resp, relayState)}); err != nil {
+	if err := postFormTmpl.Execute(w, postFormData{ACS: sp.ACSURL, Fields: i.PostForm(resp, relayState)}); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 	}
 }

@@ -44,12 +44,21 @@ const (
 	// original signed one, where an SP that reads the first assertion finds
 	// it.
 	SignatureWrapping Attack = "signature-wrapping"
+	// WrongIssuer: signed with the IdP's own key, but the Issuer of the
+	// Response and the Assertion names another IdP (OtherIssuer). An SP must
+	// compare the Issuer with the IdP it trusts (saml-profiles-2.0-os
+	// §4.1.4.2 "the <Issuer> element MUST be present and MUST contain the
+	// unique identifier of the issuing identity provider").
+	WrongIssuer Attack = "wrong-issuer"
 )
+
+// OtherIssuer is the entity ID a WrongIssuer response names.
+const OtherIssuer = "http://www.okta.com/exk-another-idp-scimconform"
 
 // Attacks returns every Attack, in a stable order.
 func Attacks() []Attack {
 	return []Attack{Unsigned, ForeignKey, Expired, NotYetValid, WrongAudience,
-		WrongRecipient, WrongInResponseTo, Tampered, SignatureWrapping}
+		WrongRecipient, WrongInResponseTo, Tampered, SignatureWrapping, WrongIssuer}
 }
 
 // ParseAttack returns the Attack named s, or an error listing the names.
@@ -156,8 +165,11 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 	validity := i.cfg.Validity
 	notBefore := now.Add(-30 * time.Second) // Okta backdates NotBefore a little
 	recipient, audience, inResponseTo := sp.ACSURL, sp.EntityID, p.inResponseTo
+	issuer := i.cfg.EntityID
 	switch p.attack {
 	case "", Unsigned, ForeignKey, Tampered, SignatureWrapping:
+	case WrongIssuer:
+		issuer = OtherIssuer
 	case Expired:
 		now = now.Add(-15 * time.Minute)
 		notBefore = now.Add(-30 * time.Second)
@@ -185,7 +197,7 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 	a := i.assertion(assertionFields{
 		id: newID(), now: now, notBefore: notBefore, notOnOrAfter: now.Add(validity),
 		recipient: recipient, audience: audience, inResponseTo: inResponseTo,
-		user: u, sessionIndex: p.sessionIndex,
+		issuer: issuer, user: u, sessionIndex: p.sessionIndex,
 	})
 	if p.signAssert {
 		var err error
@@ -206,7 +218,7 @@ func (i *IdP) ResponseDocument(sp SP, u User, opts ...ResponseOption) (*etree.Do
 	iss := r.CreateElement("saml2:Issuer")
 	iss.CreateAttr("xmlns:saml2", nsAssertion)
 	iss.CreateAttr("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:entity")
-	iss.SetText(i.cfg.EntityID)
+	iss.SetText(issuer)
 	r.CreateElement("saml2p:Status").CreateElement("saml2p:StatusCode").CreateAttr("Value", statusSuccess)
 	if p.attack == SignatureWrapping {
 		// The unsigned impostor goes first; the signed original stays so a
@@ -242,6 +254,7 @@ type assertionFields struct {
 	id                                string
 	now, notBefore, notOnOrAfter      time.Time
 	recipient, audience, inResponseTo string
+	issuer                            string
 	user                              User
 	sessionIndex                      string
 }
@@ -257,7 +270,7 @@ func (i *IdP) assertion(f assertionFields) *etree.Element {
 	a.CreateAttr("IssueInstant", samlTime(f.now))
 	iss := a.CreateElement("saml2:Issuer")
 	iss.CreateAttr("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:entity")
-	iss.SetText(i.cfg.EntityID)
+	iss.SetText(f.issuer)
 	subj := a.CreateElement("saml2:Subject")
 	nid := subj.CreateElement("saml2:NameID")
 	nid.CreateAttr("Format", NameIDFormatEmail)

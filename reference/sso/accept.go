@@ -35,7 +35,7 @@ func (s *SP) Accept(ctx context.Context, samlResponse string) (Identity, Directo
 	if err != nil {
 		return Identity{}, DirectoryUser{}, err
 	}
-	if id.InResponseTo != "" {
+	if id.InResponseTo != "" && s.checks.inResponseTo {
 		if !s.requests.take(id.InResponseTo, now) {
 			return id, DirectoryUser{}, refuse(ErrInResponseTo, "no outstanding request with this ID")
 		}
@@ -105,6 +105,11 @@ func (s *SP) verify(samlResponse string, now time.Time) (Identity, time.Time, er
 		return Identity{}, time.Time{}, err
 	}
 	p := s.provider(now.Add(-s.verifySkew()))
+	if !s.checks.recipient {
+		if d := claimedDestination(raw); d != "" {
+			p.AssertionConsumerServiceURL = d
+		}
+	}
 	resp, err := p.ValidateEncodedResponse(base64.StdEncoding.EncodeToString(raw))
 	if err != nil {
 		return Identity{}, time.Time{}, classify(err)

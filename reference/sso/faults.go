@@ -34,10 +34,13 @@ type checks struct {
 	knownOnly    bool          // refuse users the directory does not have
 	activeOnly   bool          // refuse inactive users
 	firstNameID  bool          // read the identity from the first assertion in the document
+	recipient    bool          // Destination and Recipient must be this SP's ACS URL
+	inResponseTo bool          // InResponseTo must name an outstanding request
 	trustedIssue string        // when set, the IdP entity ID the SP trusts instead of the metadata's
 }
 
-var defaultChecks = checks{signature: true, issuer: true, audience: true, replay: true, knownOnly: true, activeOnly: true}
+var defaultChecks = checks{signature: true, issuer: true, audience: true, replay: true, knownOnly: true, activeOnly: true,
+	recipient: true, inResponseTo: true}
 
 // checksFor returns the checks with the faults in set switched off.
 func checksFor(set faults.Set) checks {
@@ -54,6 +57,8 @@ func checksFor(set faults.Set) checks {
 	c.knownOnly = !set.On("sso-sign-in-unknown")
 	c.activeOnly = !set.On("sso-ignore-deactivation")
 	c.firstNameID = set.On("sso-naive-wrapping")
+	c.recipient = !set.On("sso-ignore-recipient")
+	c.inResponseTo = !set.On("sso-ignore-in-response-to")
 	if set.On("sso-trust-other-issuer") {
 		c.trustedIssue = "http://www.okta.com/exk-another-tenant"
 	}
@@ -135,4 +140,15 @@ func naiveWrapped(raw []byte) (verify []byte, firstNameID string, ok bool) {
 		return nil, "", false
 	}
 	return b, firstNameID, true
+}
+
+// claimedDestination is the Destination the Response itself names, which
+// an SP with the sso-ignore-recipient fault takes as its own ACS URL (the
+// bug of an SP that derives "where am I" from the message it is checking).
+func claimedDestination(raw []byte) string {
+	doc := etree.NewDocument()
+	if doc.ReadFromBytes(raw) != nil || doc.Root() == nil {
+		return ""
+	}
+	return doc.Root().SelectAttrValue("Destination", "")
 }

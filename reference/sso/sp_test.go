@@ -364,6 +364,7 @@ func TestHostileResponsesRefused(t *testing.T) {
 		samlidp.WrongInResponseTo: sso.ErrInResponseTo,
 		samlidp.Tampered:          sso.ErrSignature,
 		samlidp.SignatureWrapping: sso.ErrWrapping,
+		samlidp.WrongIssuer:       sso.ErrIssuer,
 	}
 	if len(want) != len(samlidp.Attacks()) {
 		t.Fatalf("a new attack needs a test: %v", samlidp.Attacks())

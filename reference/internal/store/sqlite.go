@@ -11,7 +11,7 @@ import (
 	_ "modernc.org/sqlite" // pure-Go driver "sqlite": CGO_ENABLED=0 builds work
 )
 
-// Options tune an SQLite store.
+// Options tune a store (both backends).
 type Options struct {
 	// AllowDuplicateUserNames disables the userName uniqueness check; it
 	// exists only for the reference server's "no-uniqueness" fault.
@@ -136,6 +136,10 @@ func (s *SQLite) Close() error {
 	}
 	return s.db.Close()
 }
+
+// LockWrites implements Store. An SQLite database belongs to one process,
+// whose server already serialises its writers: a no-op.
+func (s *SQLite) LockWrites(context.Context) (func(), error) { return func() {}, nil }
 
 const timeFmt = time.RFC3339Nano
 

@@ -5,8 +5,10 @@
 // semantics beyond userName uniqueness and must not log or return token
 // secrets (it only ever sees their SHA-256 digests).
 //
-// Store is an interface so that another backend (PostgreSQL) can be added;
-// contract_test.go (runContract) is the behaviour every backend must show.
+// Two backends implement Store: SQLite (one process; a file or memory) and
+// PostgreSQL (several servers may share one database). runContract in
+// store_test.go is the behaviour both must show. Open picks one from the
+// database string.
 package store
 
 import (
@@ -118,6 +120,22 @@ type Store interface {
 	// Revoking twice keeps the first revocation time.
 	RevokeToken(ctx context.Context, id string) error
 
+	// LockWrites serialises read-modify-write sequences (read a user, check,
+	// write it back) across every server sharing the database; call unlock
+	// when the sequence is done. Stores that only one process can open
+	// return a no-op: the caller's own mutex suffices there.
+	LockWrites(ctx context.Context) (unlock func(), err error)
+
 	// Close releases the database.
 	Close() error
+}
+
+// Open opens the store named by db: a postgres:// or postgresql:// URL
+// opens PostgreSQL (OpenPostgres), anything else is an SQLite path or
+// ":memory:" (OpenSQLite).
+func Open(ctx context.Context, db string, opts Options) (Store, error) {
+	if IsPostgresURL(db) {
+		return OpenPostgres(ctx, db, opts)
+	}
+	return OpenSQLite(db, opts)
 }

@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// runContract is the behaviour every Store implementation must show; a new
-// backend (PostgreSQL) adds one line to TestContract.
+// runContract is the behaviour every Store implementation must show; each
+// backend is one subtest of TestContract.
 func runContract(t *testing.T, open func(t *testing.T) Store) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
@@ -202,14 +202,24 @@ func TestContract(t *testing.T) {
 			return s
 		})
 	})
+	t.Run("postgres", func(t *testing.T) {
+		runContract(t, func(t *testing.T) Store { return openPG(t, Options{}) })
+	})
 }
 
 func TestAllowDuplicateUserNames(t *testing.T) {
-	s, err := OpenSQLite(":memory:", Options{AllowDuplicateUserNames: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := OpenSQLite(":memory:", Options{AllowDuplicateUserNames: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		testAllowDuplicates(t, s)
+	})
+	t.Run("postgres", func(t *testing.T) { testAllowDuplicates(t, openPG(t, Options{AllowDuplicateUserNames: true})) })
+}
+
+func testAllowDuplicates(t *testing.T, s Store) {
 	ctx := context.Background()
 	for _, id := range []string{"a", "b"} {
 		if err := s.CreateUser(ctx, &User{ID: id, UserName: "dup", Doc: []byte(`{}`)}); err != nil {
