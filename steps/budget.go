@@ -32,6 +32,13 @@ type stopReason struct {
 
 func (s *stopReason) Error() string { return s.notRun }
 
+// cutShort is the cause of the steps' context once the run stopped: a
+// step that meets it was started and then cut short, unlike a scenario
+// the stop kept from starting (*stopReason).
+type cutShort struct{ r *stopReason }
+
+func (c *cutShort) Error() string { return "the step was cut short" }
+
 // runState watches one run: the run budget (Config.Deadline), the caller's
 // cancellation (an interrupt), consecutive transport failures (a dead or
 // stuck target) and rate limits that never end. Once it stops, no new
@@ -93,10 +100,10 @@ func (rs *runState) halt(r *stopReason, grace time.Duration) {
 			reports.RedactText(safeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(safeText(r.notRun), rs.cfg.secrets()...))
 	}
 	if grace <= 0 {
-		rs.cancelSteps(r)
+		rs.cancelSteps(&cutShort{r})
 		return
 	}
-	time.AfterFunc(grace, func() { rs.cancelSteps(r) })
+	time.AfterFunc(grace, func() { rs.cancelSteps(&cutShort{r}) })
 }
 
 // stopped returns why the run stopped, or nil.

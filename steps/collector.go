@@ -301,8 +301,9 @@ func classify(err error, status godog.StepResultStatus) (reports.Status, *report
 	f := failureOf(err)
 	var he *harnessError
 	var sr *stopReason
+	var cs *cutShort
 	switch {
-	case errors.As(err, &sr):
+	case errors.As(err, &sr), errors.As(err, &cs):
 		return reports.StatusError, f
 	case err == nil:
 		return reports.StatusError, &reports.Failure{Message: fmt.Sprintf("step ended with status %v and no error", status)}
@@ -323,6 +324,10 @@ func failureOf(err error) *reports.Failure {
 	var sr *stopReason
 	if errors.As(err, &sr) {
 		return &reports.Failure{Message: sr.notRun}
+	}
+	var cs *cutShort
+	if errors.As(err, &cs) {
+		return &reports.Failure{Message: cs.r.inFlight + ": " + safeText(err.Error())}
 	}
 	var ce *checkError
 	if errors.As(err, &ce) && len(ce.failures) > 0 {

@@ -3,38 +3,18 @@ package steps_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
+	"github.com/scimconform/scimconform/reference"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
 )
-
-// cancelAfter is a Progress writer that cancels the run after n finished
-// scenarios (as Ctrl-C would mid-run).
-type cancelAfter struct {
-	mu     sync.Mutex
-	n      int
-	cancel context.CancelFunc
-	lines  []string
-}
-
-func (c *cancelAfter) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, l := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		c.lines = append(c.lines, l)
-		if strings.HasPrefix(l, "[") {
-			if c.n--; c.n == 0 {
-				c.cancel()
-			}
-		}
-	}
-	return len(p), nil
-}
 
 // TestInterruptLeavesNoActiveUser: cancelling the run's context mid-run
 // (what the CLI does on SIGINT) starts no further scenario, lets the
@@ -45,32 +25,49 @@ func TestInterruptLeavesNoActiveUser(t *testing.T) {
 	tg := startTarget(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
+	// The interrupt lands right after the target created the third user,
+	// inside a scenario; a 1 ms grace cuts that scenario short, so its
+	// cleanup must run on a fresh context to deactivate the user.
+	var posts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if posts.Load() >= 3 {
+			time.Sleep(20 * time.Millisecond) // longer than the grace
+		}
+		tg.Server.ServeHTTP(w, r)
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Users") && posts.Add(1) == 3 {
+			cancel()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cfg := suiteConfig(srv.URL+reference.BasePath, okta.ProfileOIN)
+	cfg.Grace = time.Millisecond
 	cfg.RunID = fmt.Sprintf("intr%d", time.Now().UnixNano()%100000)
 	// Scenarios that create users, the cancel lands inside the third.
 	cfg.Selection.Tags = "@USR-002,@USR-003,@USR-007,@USR-010,@GRP-001,@SPEC-006,@USR-013"
-	pw := &cancelAfter{n: 2, cancel: cancel}
-	cfg.Progress = pw
+	progress := &lockedBuffer{}
+	cfg.Progress = progress
 	start := time.Now()
 	run, err := steps.Run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("interrupted run: %v, totals %+v", time.Since(start).Round(time.Millisecond), run.Totals)
+	t.Logf("interrupted run: %v, totals %+v\n%s", time.Since(start).Round(time.Millisecond), run.Totals, progress)
 	if !run.Partial || run.StopReason != "not run (interrupted)" {
 		t.Fatalf("partial=%v stop reason %q", run.Partial, run.StopReason)
 	}
-	notRun := 0
+	notRun, cutShort := 0, 0
 	for _, s := range scenarios(run) {
 		switch {
 		case s.Status == reports.StatusFail:
 			t.Errorf("%s: FAIL %q after an interrupt", s.ID, s.Reason)
+		case s.Status == reports.StatusError && strings.HasPrefix(s.Reason, "interrupted: "):
+			cutShort++
 		case s.Status == reports.StatusError && s.Reason == "not run (interrupted)":
 			notRun++
 		}
 	}
-	if run.Totals.Scenarios != 7 || notRun < 3 || run.Totals.Verdict() != reports.VerdictError {
-		t.Fatalf("%d scenarios, %d not run (interrupted), verdict %s", run.Totals.Scenarios, notRun, run.Totals.Verdict())
+	if run.Totals.Scenarios != 7 || notRun < 3 || cutShort != 1 || run.Totals.Verdict() != reports.VerdictError {
+		t.Fatalf("%d scenarios, %d not run (interrupted), %d cut short, verdict %s%s", run.Totals.Scenarios, notRun, cutShort, run.Totals.Verdict(), describeFailures(run))
 	}
 	// Every user the run created is inactive on the target.
 	c, err := okta.New(okta.Config{BaseURL: tg.BaseURL, Credentials: okta.Credentials{Token: selfTestToken}})
