@@ -52,6 +52,12 @@ type Run struct {
 	// SSO, a revoked token, ...) and whether this run declared each one.
 	// Scenarios needing an undeclared capability are StatusNotInScope.
 	Scope []Capability `json:"scope,omitempty"`
+	// Partial is true when the run stopped early (interrupt, run deadline,
+	// a target that stopped answering, a rate limit without end): the
+	// scenarios it did not run are StatusError with StopReason's reason.
+	Partial bool `json:"partial,omitempty"`
+	// StopReason says why a partial run stopped; "" otherwise.
+	StopReason string `json:"stopReason,omitempty"`
 	// StaleWaivers lists the waivers (see ApplyWaivers) that no longer
 	// describe this run; WaiversStrict is true when they fail the verdict.
 	StaleWaivers  []StaleWaiver `json:"staleWaivers,omitempty"`

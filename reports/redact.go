@@ -55,6 +55,7 @@ func (r *Run) Redact(secrets ...string) {
 	x := newRedactor(secrets)
 	r.Target.BaseURL = x.url(r.Target.BaseURL)
 	r.Target.Logs = x.text(r.Target.Logs)
+	r.StopReason = x.text(r.StopReason)
 	for i := range r.RootCauses {
 		rc := &r.RootCauses[i]
 		rc.Key = x.text(rc.Key)

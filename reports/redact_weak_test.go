@@ -138,7 +138,7 @@ func TestRedactNeverTouchesHarnessText(t *testing.T) {
 // target or transport fills) or leaves it (harness-authored text).
 func TestRedactClassifiesEveryStringField(t *testing.T) {
 	redacted := map[string]bool{
-		"Run.Target.BaseURL": true, "Run.Target.Logs": true,
+		"Run.Target.BaseURL": true, "Run.Target.Logs": true, "Run.StopReason": true,
 		"Run.Features.Scenarios.Reason": true, "Run.Features.Scenarios.Steps.Reason": true,
 		"Run.Features.Scenarios.Steps.Failure.Message": true, "Run.Features.Scenarios.Steps.Failure.Expected": true,
 		"Run.Features.Scenarios.Steps.Failure.Actual": true,

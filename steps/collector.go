@@ -19,6 +19,7 @@ import (
 type collector struct {
 	mu       sync.Mutex
 	cfg      *Config
+	rs       *runState // nil in unit tests of the collector
 	byID     map[string]ScenarioInfo
 	order    []ScenarioInfo
 	total    int
@@ -166,10 +167,65 @@ func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err 
 		step.Status = reports.StatusPass
 	case errors.Is(err, godog.ErrSkip) || status == godog.StepSkipped:
 		step.Status = reports.StatusSkip
-		step.Reason = skipReason
+		step.Reason = safeText(skipReason)
 	default:
 		step.Status, step.Failure = classify(err, status)
+		c.stopped(step, ex)
 		step.Reason = step.Failure.Message
+	}
+}
+
+// stopped rewrites a failed step of a run that stopped early: a step cut
+// short by the stop (one of its requests got no answer) proves nothing and
+// is an error. Called with c.mu held.
+func (c *collector) stopped(step *reports.Step, ex []okta.Exchange) {
+	if c.rs == nil || step.Status != reports.StatusFail {
+		return
+	}
+	cut := false
+	for _, e := range ex {
+		cut = cut || e.StatusCode == 0
+	}
+	if stop := c.rs.stopped(); stop != nil && cut {
+		step.Status = reports.StatusError
+		step.Failure.Message = stop.inFlight + ": " + step.Failure.Message
+	}
+}
+
+// rateLimitedReason names the rate limit in the reason of a failed
+// scenario that met a 429 once the app was found rate-limiting every
+// request. Called with c.mu held.
+func (c *collector) rateLimitedReason(res *reports.Scenario) {
+	if c.rs == nil || res.Status != reports.StatusFail || !c.rs.isRateLimited() {
+		return
+	}
+	for _, st := range res.Steps {
+		for _, ex := range st.Exchanges {
+			if ex.StatusCode == 429 {
+				res.Reason = "the app rate-limits every request; Okta would pause provisioning: " + res.Reason
+				return
+			}
+		}
+	}
+}
+
+// unfinished records every scenario of runnable that godog did not report
+// as an error: not run because of stop, or for an unknown reason.
+func (c *collector) unfinished(runnable []ScenarioInfo, stop *stopReason) {
+	reason := "not run: the suite runner did not report this scenario"
+	if stop != nil {
+		reason = stop.notRun
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range runnable {
+		if _, ok := c.finished[s.ID]; ok {
+			continue
+		}
+		c.finished[s.ID] = &reports.Scenario{
+			ID: s.ID, Title: s.Title, Tier: c.cfg.Selection.EffectiveTier(s), Areas: s.Areas, Tags: s.Tags,
+			SpecRefs: s.SpecRefs, Line: s.Line, Status: reports.StatusError, Reason: reason, Steps: []reports.Step{},
+		}
 	}
 }
 
@@ -201,8 +257,9 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		res.Status, res.Reason = reports.StatusError, f.Message
 	}
 	if res.Status == reports.StatusSkip && skipReason != "" {
-		res.Reason = skipReason
+		res.Reason = safeText(skipReason)
 	}
+	c.rateLimitedReason(res)
 	c.finished[res.ID] = res
 	c.done++
 	n, total := c.done, c.total
@@ -212,7 +269,7 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		// title are harness text and are never redacted.
 		line := fmt.Sprintf("[%d/%d] %-5s %s %s", n, total, strings.ToUpper(string(res.Status)), res.ID, res.Title)
 		if res.Reason != "" && res.Status != reports.StatusPass {
-			line += " — " + reports.RedactText(firstLine(res.Reason), c.cfg.secrets()...)
+			line += " — " + reports.RedactText(safeText(firstLine(res.Reason)), c.cfg.secrets()...)
 		}
 		fmt.Fprintln(p, line)
 	}
@@ -243,7 +300,11 @@ func (c *collector) features() []reports.Feature {
 func classify(err error, status godog.StepResultStatus) (reports.Status, *reports.Failure) {
 	f := failureOf(err)
 	var he *harnessError
+	var sr *stopReason
+	var cs *cutShort
 	switch {
+	case errors.As(err, &sr), errors.As(err, &cs):
+		return reports.StatusError, f
 	case err == nil:
 		return reports.StatusError, &reports.Failure{Message: fmt.Sprintf("step ended with status %v and no error", status)}
 	case errors.As(err, &he):
@@ -254,16 +315,26 @@ func classify(err error, status godog.StepResultStatus) (reports.Status, *report
 	return reports.StatusFail, f
 }
 
+// failureOf renders err as a report failure. Messages quote server text
+// (error details, bodies), so every field goes through safeText.
 func failureOf(err error) *reports.Failure {
 	if err == nil {
 		return &reports.Failure{Message: "unknown failure"}
 	}
+	var sr *stopReason
+	if errors.As(err, &sr) {
+		return &reports.Failure{Message: sr.notRun}
+	}
+	var cs *cutShort
+	if errors.As(err, &cs) {
+		return &reports.Failure{Message: cs.r.inFlight + ": " + safeText(err.Error())}
+	}
 	var ce *checkError
 	if errors.As(err, &ce) && len(ce.failures) > 0 {
-		f := &reports.Failure{Message: ce.Error(), Expected: ce.failures[0].expected, Actual: ce.failures[0].actual}
+		f := &reports.Failure{Message: safeText(ce.Error()), Expected: safeText(ce.failures[0].expected), Actual: safeText(ce.failures[0].actual)}
 		return f
 	}
-	return &reports.Failure{Message: err.Error()}
+	return &reports.Failure{Message: safeText(err.Error())}
 }
 
 func convertExchanges(in []okta.Exchange) []reports.Exchange {
@@ -272,7 +343,7 @@ func convertExchanges(in []okta.Exchange) []reports.Exchange {
 		out = append(out, reports.Exchange{
 			StartedAt: e.StartedAt.UTC(), DurationMS: ms(e.Duration), Method: e.Method, URL: e.URL,
 			RequestHeaders: e.RequestHeader, RequestBody: string(e.RequestBody), StatusCode: e.StatusCode,
-			ResponseHeaders: e.ResponseHeader, ResponseBody: string(e.ResponseBody), Truncated: e.Truncated, Error: e.Err,
+			ResponseHeaders: e.ResponseHeader, ResponseBody: string(e.ResponseBody), Truncated: e.Truncated || e.ResponseCut, Error: e.Err,
 		})
 	}
 	return out

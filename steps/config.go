@@ -39,8 +39,37 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient carries TLS settings (--insecure, --ca-file); may be nil.
 	HTTPClient *http.Client
-	// Retry is the 429 retry policy; zero fields take Okta's defaults.
+	// Retry is the 429 retry policy. Zero fields take Okta's defaults (10
+	// attempts, Retry-After seconds else 5 min, doubling), except MaxWait:
+	// zero caps every wait at DefaultMaxRetryWait so that a target that
+	// always answers 429 ends within the run budget; okta.RetryLikeOkta
+	// asks for Okta's waits without a cap (Retry-After: 3600 waits an hour).
 	Retry okta.RetryPolicy
+	// Deadline is the run budget: when it has passed, no further scenario
+	// starts (they are errors "not run (deadline: ...)"), steps in flight
+	// get Grace to finish, and Run returns a partial run. Default
+	// DefaultDeadline (10 min).
+	Deadline time.Duration
+	// MaxTransportFailures is how many requests in a row may get no answer
+	// (timeout, refused, reset) before the target is probed once with
+	// Okta's credentials test; when the probe gets no answer either, the
+	// remaining scenarios are errors "target stopped answering after ...".
+	// Default 3.
+	MaxTransportFailures int
+	// ProbeTimeout bounds that probe; default the smaller of Timeout and 10s.
+	ProbeTimeout time.Duration
+	// Grace is how long a step in flight may go on after an interrupt or
+	// the deadline; default the smaller of Timeout and 5s.
+	Grace time.Duration
+	// CleanupTimeout bounds each scenario's cleanup (deactivating what it
+	// created) once the run has stopped early; default 15s.
+	CleanupTimeout time.Duration
+	// MaxBody caps each response body read; a longer answer is an error
+	// "the answer exceeded 4 MiB; raise --max-body". Default 4 MiB.
+	MaxBody int64
+	// MaxRecordedBody caps each response body kept in the report (its real
+	// size and SHA-256 are kept with it); default 64 KiB.
+	MaxRecordedBody int64
 
 	// Selection chooses scenarios and tiers.
 	Selection Selection
@@ -66,7 +95,18 @@ type Config struct {
 	ToolVersion string
 	// Image names the Docker image under test, when there is one (report only).
 	Image string
+
+	// observe is the okta.Config.Observe hook of a scenario's client.
+	observe func(okta.Exchange)
 }
+
+// Defaults of Config.Validate.
+const (
+	DefaultDeadline        = 10 * time.Minute
+	DefaultMaxRetryWait    = 5 * time.Second
+	DefaultMaxBody         = okta.DefaultMaxBodyBytes
+	DefaultMaxRecordedBody = okta.DefaultMaxRecordedBody
+)
 
 // Validate checks c and fills defaults. It returns an error that names the
 // offending setting. It rejects every base URL the mock Okta client would
@@ -117,6 +157,36 @@ func (c *Config) Validate() error {
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("--timeout %v must be positive", c.Timeout)
+	}
+	if c.Deadline == 0 {
+		c.Deadline = DefaultDeadline
+	}
+	if c.Deadline < 0 {
+		return fmt.Errorf("--deadline %v must be positive", c.Deadline)
+	}
+	if c.MaxTransportFailures <= 0 {
+		c.MaxTransportFailures = 3
+	}
+	if c.ProbeTimeout <= 0 {
+		c.ProbeTimeout = min(c.Timeout, 10*time.Second)
+	}
+	if c.Grace <= 0 {
+		c.Grace = min(c.Timeout, 5*time.Second)
+	}
+	if c.CleanupTimeout <= 0 {
+		c.CleanupTimeout = 15 * time.Second
+	}
+	if c.Retry.MaxAttempts <= 0 {
+		c.Retry.MaxAttempts = okta.DefaultMaxAttempts
+	}
+	if c.Retry.MaxWait == 0 {
+		c.Retry.MaxWait = DefaultMaxRetryWait
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.MaxRecordedBody <= 0 {
+		c.MaxRecordedBody = DefaultMaxRecordedBody
 	}
 	if c.Concurrency == 0 {
 		c.Concurrency = 1

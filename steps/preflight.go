@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
@@ -52,14 +54,38 @@ func Preflight(ctx context.Context, cfg Config) error {
 			break
 		}
 	}
-	if ex == nil || ex.StatusCode == 0 {
+	if ex != nil && (ex.Truncated || errors.Is(ex.Error, okta.ErrBodyTooLarge)) {
+		return &PreflightError{
+			Reason: fmt.Sprintf("GET %s/Users?startIndex=1&count=2 answered %d, but the answer exceeded %s: Okta asked for 2 users; an app that ignores count sends its whole user list",
+				cfg.BaseURL, ex.StatusCode, byteSize(cfg.MaxBody)),
+			Hint: "raise --max-body to test anyway, and make the app honour count (Okta pages with count=100)",
+			Err:  ex.Error,
+		}
+	}
+	if ex == nil || ex.StatusCode == 0 || ex.Error != nil {
+		// No answer, or an answer whose body could not be read in time.
 		cause := o.Err
 		if ex != nil && ex.Error != nil {
 			cause = ex.Error
 		}
+		if speaksTLS(ctx, cfg) {
+			return plainHTTPToTLS(cfg, cause)
+		}
 		return transportProblem(cfg.BaseURL, cause)
 	}
+	if ex.StatusCode != 200 && speaksTLS(ctx, cfg) {
+		return plainHTTPToTLS(cfg, nil)
+	}
 	switch {
+	case ex.StatusCode >= 300 && ex.StatusCode < 400:
+		loc := safeText(ex.ResponseHeader.Get("Location"))
+		if loc == "" {
+			loc = "(no Location header)"
+		}
+		return &PreflightError{
+			Reason: fmt.Sprintf("GET %s/Users?startIndex=1&count=2 answered %d, a redirect to %s", cfg.BaseURL, ex.StatusCode, loc),
+			Hint:   "Okta does not follow redirects: give the URL it redirects to in --url (e.g. https:// instead of http://, or the path with or without a trailing /scim/v2)",
+		}
 	case ex.StatusCode == 401 || ex.StatusCode == 403:
 		return &PreflightError{
 			Reason: fmt.Sprintf("the target refused the credentials: GET %s/Users?startIndex=1&count=2 answered %d", cfg.BaseURL, ex.StatusCode),
@@ -82,6 +108,48 @@ func Preflight(ctx context.Context, cfg Config) error {
 			Hint: "is this the SCIM base URL? (e.g. https://app.example.com/scim/v2)"}
 	}
 	return nil
+}
+
+// speaksTLS reports whether an http:// base URL points at a port that
+// completes a TLS handshake, i.e. the URL should have been https://.
+func speaksTLS(ctx context.Context, cfg Config) bool {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "80")
+	}
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: cfg.ProbeTimeout},
+		Config: &tls.Config{InsecureSkipVerify: true, ServerName: u.Hostname()}} // #nosec G402 -- only asks whether the port speaks TLS; nothing is sent
+	dctx, cancel := context.WithTimeout(ctx, cfg.ProbeTimeout)
+	defer cancel()
+	conn, err := d.DialContext(dctx, "tcp", host)
+	if err != nil {
+		return false
+	}
+	_ = conn.Close()
+	return true
+}
+
+func plainHTTPToTLS(cfg Config, cause error) error {
+	https := "https://" + strings.TrimPrefix(cfg.BaseURL, "http://")
+	return &PreflightError{Reason: "this port speaks TLS: use https:// (" + https + ")",
+		Hint: "--url " + https, Err: cause}
+}
+
+// byteSize renders n as "4 MiB", "64 KiB" or "123 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // transportProblem explains a failed probe from the typed transport error

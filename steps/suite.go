@@ -55,7 +55,10 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 			runnable = append(runnable, s)
 		}
 	}
+	rs := newRunState(ctx, &cfg)
+	defer rs.close()
 	c := newCollector(&cfg, all, len(runnable))
+	c.rs = rs
 	for _, s := range selected {
 		if !cfg.Selection.InScope(s) {
 			c.notInScope(s)
@@ -82,7 +85,7 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 		suite := godog.TestSuite{
 			Name: "scimconform",
 			ScenarioInitializer: func(sc *godog.ScenarioContext) {
-				initScenario(ctx, sc, &cfg, st, c)
+				initScenario(rs, sc, &cfg, st, c)
 			},
 			Options: &godog.Options{
 				FS:             features.FS,
@@ -93,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 				Strict:         true,
 				Concurrency:    cfg.Concurrency,
 				NoColors:       true,
-				DefaultContext: ctx,
+				DefaultContext: rs.stepCtx,
 			},
 		}
 		if code := suite.Run(); code == 2 {
@@ -101,9 +104,14 @@ func Run(ctx context.Context, cfg Config) (*reports.Run, error) {
 		}
 	}
 	run.FinishedAt = time.Now().UTC()
+	// Every runnable scenario is accounted for, even one godog never
+	// reported.
+	c.unfinished(runnable, rs.stopped())
 	run.Features = c.features()
-	// A scenario godog never started (e.g. cancelled) is missing from the
-	// features; ComputeTotals counts what was reported.
+	if stop := rs.stopped(); stop != nil {
+		run.Partial = true
+		run.StopReason = stop.notRun
+	}
 	run.ComputeTotals()
 	run.Redact(append(cfg.secrets(), c.generatedSecrets()...)...)
 	return run, nil
@@ -121,14 +129,18 @@ func newClient(cfg *Config) (*okta.Client, error) {
 		hc = &c
 	}
 	return okta.New(okta.Config{
-		BaseURL:      cfg.BaseURL,
-		Credentials:  cfg.Credentials,
-		Profile:      cfg.Profile,
-		Features:     clientFeatures(cfg),
-		PlusForSpace: cfg.PlusForSpace,
-		HTTPClient:   hc,
-		Timeout:      cfg.Timeout,
-		Retry:        cfg.Retry,
+		BaseURL:         cfg.BaseURL,
+		Credentials:     cfg.Credentials,
+		Profile:         cfg.Profile,
+		Features:        clientFeatures(cfg),
+		PlusForSpace:    cfg.PlusForSpace,
+		HTTPClient:      hc,
+		Timeout:         cfg.Timeout,
+		Retry:           cfg.Retry,
+		MaxBodyBytes:    cfg.MaxBody,
+		MaxBodyHint:     "raise --max-body",
+		MaxRecordedBody: cfg.MaxRecordedBody,
+		Observe:         cfg.observe,
 	})
 }
 
@@ -139,10 +151,20 @@ func clientFeatures(cfg *Config) okta.Features {
 }
 
 // initScenario registers hooks and steps for one scenario.
-func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config, st *suiteState, c *collector) {
+func initScenario(rs *runState, sc *godog.ScenarioContext, cfg *Config, st *suiteState, c *collector) {
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		c.begin(s)
-		client, err := newClientFunc(cfg)
+		if stop := rs.stopped(); stop != nil {
+			return ctx, stop // classify: an error with the stop's reason
+		}
+		id := scenarioID(s)
+		scfg := *cfg
+		scfg.observe = rs.observer(id)
+		scfg.Retry.OnWait = rs.progressWait(id)
+		if rs.isRateLimited() {
+			scfg.Retry.MaxAttempts = 1
+		}
+		client, err := newClientFunc(&scfg)
 		if err != nil {
 			return ctx, harnessf("setup: the mock Okta client refused the configuration: %w", err)
 		}
@@ -189,7 +211,12 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 		func() {
 			defer func() { _ = recover() }()
 			if w != nil {
-				w.cleanup(runCtx)
+				if cctx, cancel := rs.cleanupContext(); cctx != nil {
+					defer cancel()
+					w.cleanup(cctx)
+				} else if w.sso != nil {
+					w.sso.close()
+				}
 			}
 		}()
 		skip := ""
@@ -208,10 +235,9 @@ func initScenario(runCtx context.Context, sc *godog.ScenarioContext, cfg *Config
 
 // cleanup deactivates every user the scenario assigned (Okta never deletes
 // users) and deletes pushed groups and users when cfg.Cleanup is set. It
-// runs after the last step; its requests are not part of any step.
+// runs after the last step, within ctx (runState.cleanupContext); its
+// requests are not part of any step.
 func (w *world) cleanup(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, 2*w.cfg.Timeout)
-	defer cancel()
 	if w.sso != nil {
 		w.sso.close()
 	}

@@ -73,9 +73,33 @@ type RetryPolicy struct {
 	// DefaultWait is the first wait when Retry-After is absent or not an
 	// integer number of seconds (HTTP-date, garbage, negative), default 5m.
 	DefaultWait time.Duration
+	// MaxWait caps every single wait. Zero or RetryLikeOkta means no cap:
+	// the client waits exactly as Okta does (Retry-After seconds, else
+	// DefaultWait, doubling), which against a server answering
+	// "Retry-After: 3600" is hours per request.
+	MaxWait time.Duration
 	// Sleep waits d or until ctx ends, returning ctx.Err() in that case.
 	// Tests inject a recorder here; the default really sleeps.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// OnWait, when set, is called before each wait after a 429, e.g. to
+	// tell the user why nothing is happening. Its URL is raw (unredacted).
+	OnWait func(RetryWait)
+}
+
+// RetryLikeOkta, as RetryPolicy.MaxWait, explicitly asks for Okta's own
+// waits without any cap. (Callers that default a zero MaxWait to a cap,
+// such as steps.Config, need a value that says "no cap".)
+const RetryLikeOkta time.Duration = -1
+
+// RetryWait describes one wait after a 429 answer.
+type RetryWait struct {
+	Method, URL string
+	// Attempt is the attempt about to be made after the wait (2..MaxAttempts).
+	Attempt, MaxAttempts int
+	// RetryAfter is the Retry-After value as received ("" when absent).
+	RetryAfter string
+	// Wait is how long the client waits (after MaxWait).
+	Wait time.Duration
 }
 
 // Config configures a Client. Only BaseURL and Credentials are required.
@@ -102,8 +126,22 @@ type Config struct {
 	// Retry is the 429 policy.
 	Retry RetryPolicy
 	// MaxBodyBytes bounds each (decompressed) response body, default 4 MiB.
-	// A longer body makes the exchange fail with a clear error.
+	// Reading stops there and the exchange fails with a KindBody
+	// TransportError "the answer exceeded 4 MiB; <MaxBodyHint>".
 	MaxBodyBytes int64
+	// MaxBodyHint says how to raise MaxBodyBytes, in the caller's words
+	// (e.g. "raise --max-body"); default "raise Config.MaxBodyBytes".
+	MaxBodyHint string
+	// MaxRecordedBody bounds the response body kept in the Transcript,
+	// default 64 KiB (DefaultMaxRecordedBody). The exchange returned to the
+	// caller keeps the whole body (up to MaxBodyBytes) for checks; the
+	// transcript copy is cut, with ResponseSize and ResponseDigest telling
+	// the real size and the SHA-256 of what was received.
+	MaxRecordedBody int64
+	// Observe, when set, is called with every exchange as it is recorded
+	// (the transcript copy), from the goroutine that sent it. It must not
+	// call back into the Client's request methods.
+	Observe func(Exchange)
 	// Now is the clock for Exchange.StartedAt and durations, default time.Now.
 	Now func() time.Time
 }
@@ -114,6 +152,8 @@ const (
 	DefaultMaxAttempts  = 10               // okta-wire.md §2.5 CONCEPT
 	DefaultRetryWait    = 5 * time.Minute  // okta-wire.md §2.5 CONCEPT
 	DefaultMaxBodyBytes = 4 << 20
+	// DefaultMaxRecordedBody is the body size kept per transcript exchange.
+	DefaultMaxRecordedBody = 64 << 10
 )
 
 // UserAgent is the User-Agent Okta's SCIM client sends (okta-wire.md §2.1).
@@ -209,6 +249,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxBodyHint == "" {
+		cfg.MaxBodyHint = "raise Config.MaxBodyBytes"
+	}
+	if cfg.MaxRecordedBody <= 0 {
+		cfg.MaxRecordedBody = DefaultMaxRecordedBody
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -27,7 +27,10 @@
 // default, §2.5 FAQ); 429 answers are retried after Retry-After seconds or
 // RetryPolicy.DefaultWait, doubling each time, for at most
 // RetryPolicy.MaxAttempts attempts (§2.5 CONCEPT). No other failure is
-// retried. Response bodies are read up to Config.MaxBodyBytes.
+// retried; RetryPolicy.MaxWait caps each wait (none by default: Okta's own
+// waits) and RetryPolicy.OnWait reports each one. Response bodies are read
+// up to Config.MaxBodyBytes; the Transcript keeps at most
+// Config.MaxRecordedBody bytes of each, with the size and SHA-256 received.
 //
 // Rows of okta-wire.md marked [I] (inferred) are implemented as documented in
 // README.md; each such choice is marked "[I]" in the code comment that makes

@@ -36,10 +36,22 @@ type Exchange struct {
 	StatusCode int
 	// ResponseHeader is the header as received (Content-Encoding included).
 	ResponseHeader http.Header
-	// ResponseBody is the decompressed body, at most Config.MaxBodyBytes.
+	// ResponseBody is the decompressed body, at most Config.MaxBodyBytes;
+	// in the Transcript at most Config.MaxRecordedBody (see ResponseCut).
 	ResponseBody []byte
-	// Truncated reports that the body was longer than Config.MaxBodyBytes.
+	// Truncated reports that the body was longer than Config.MaxBodyBytes:
+	// reading stopped there and the exchange failed (KindBody).
 	Truncated bool
+	// ResponseSize is the number of decompressed body bytes received; when
+	// Truncated, reading stopped after this many (the body was longer).
+	ResponseSize int64
+	// ResponseDigest is "sha256:<hex>" of the ResponseSize bytes received
+	// ("" when no body was read).
+	ResponseDigest string
+	// ResponseCut reports that ResponseBody holds only the first
+	// Config.MaxRecordedBody bytes of the ResponseSize received (transcript
+	// copies only).
+	ResponseCut bool
 	// Err describes a transport-level failure ("" when the exchange
 	// completed): refused connection, timeout, unreadable or too large body.
 	// It is Error's message.

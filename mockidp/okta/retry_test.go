@@ -325,7 +325,7 @@ func TestGarbageAndHugeBodies(t *testing.T) {
 		c, _ := newClient(t, srv.URL, func(cfg *okta.Config) { cfg.MaxBodyBytes = 1024 })
 		out := c.TestCredentials(context.Background())
 		ex := out.Exchanges[0]
-		if out.OK || out.Err == nil || !ex.Truncated || len(ex.ResponseBody) != 1024 || !strings.Contains(out.Message, "more than 1024 bytes") {
+		if out.OK || out.Err == nil || !ex.Truncated || len(ex.ResponseBody) != 1024 || !strings.Contains(out.Message, "the answer exceeded 1 KiB; raise Config.MaxBodyBytes") {
 			t.Fatalf("ok=%v err=%v truncated=%v len=%d message=%q", out.OK, out.Err, ex.Truncated, len(ex.ResponseBody), out.Message)
 		}
 	})

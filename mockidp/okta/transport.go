@@ -6,8 +6,10 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -157,6 +159,13 @@ func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, err
 		} else {
 			wait *= 2
 		}
+		if pol.MaxWait > 0 && wait > pol.MaxWait {
+			wait = pol.MaxWait
+		}
+		if pol.OnWait != nil {
+			pol.OnWait(RetryWait{Method: method, URL: target, Attempt: attempt + 1, MaxAttempts: pol.MaxAttempts,
+				RetryAfter: ex.ResponseHeader.Get("Retry-After"), Wait: wait})
+		}
 		if err := pol.Sleep(ctx, wait); err != nil {
 			return ex, all, fmt.Errorf("waiting %s after 429 (attempt %d): %w", wait, attempt, err)
 		}
@@ -225,10 +234,11 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 	ex.StatusCode = resp.StatusCode
 	ex.ResponseHeader = resp.Header.Clone()
 	ex.statusText = resp.Status
-	data, truncated, rerr := c.readBody(resp)
+	data, truncated, size, digest, rerr := c.readBody(resp)
 	ex.Duration = c.cfg.Now().Sub(ex.StartedAt)
 	ex.ResponseBody = data
 	ex.Truncated = truncated
+	ex.ResponseSize, ex.ResponseDigest = size, digest
 	if rerr != nil {
 		terr := c.transportError(ctx, rctx, rerr)
 		ex.Err, ex.Error = terr.Error(), terr
@@ -240,10 +250,15 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 // errBodyTooLarge is wrapped when a response body exceeds MaxBodyBytes.
 var errBodyTooLarge = errors.New("response body too large")
 
+// ErrBodyTooLarge is wrapped by the KindBody TransportError of an answer
+// longer than Config.MaxBodyBytes.
+var ErrBodyTooLarge = errBodyTooLarge
+
 // readBody reads the response body, decompressing gzip/deflate itself
 // (setting Accept-Encoding turns off Go's transparent decompression), and
-// stops at MaxBodyBytes.
-func (c *Client) readBody(resp *http.Response) ([]byte, bool, error) {
+// stops at MaxBodyBytes. It returns the body, whether it was longer than
+// the cap, the number of decompressed bytes read and their SHA-256.
+func (c *Client) readBody(resp *http.Response) ([]byte, bool, int64, string, error) {
 	var rd io.Reader = resp.Body
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {
@@ -251,7 +266,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, bool, error) {
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(resp.Body)
 		if err != nil {
-			return nil, false, fmt.Errorf("decompress gzip response body: %w", err)
+			return nil, false, 0, "", fmt.Errorf("decompress gzip response body: %w", err)
 		}
 		defer zr.Close()
 		rd = zr
@@ -259,7 +274,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, bool, error) {
 		// HTTP "deflate" is zlib-wrapped; some servers send raw deflate.
 		raw, truncated, err := limitedRead(resp.Body, c.cfg.MaxBodyBytes)
 		if err != nil || truncated {
-			return raw, truncated, bodyErr(err, truncated, c.cfg.MaxBodyBytes)
+			return raw, truncated, int64(len(raw)), digestOf(raw), c.bodyErr(err, truncated)
 		}
 		var zr io.ReadCloser
 		if zr, err = zlib.NewReader(bytes.NewReader(raw)); err != nil {
@@ -268,20 +283,45 @@ func (c *Client) readBody(resp *http.Response) ([]byte, bool, error) {
 		defer zr.Close()
 		rd = zr
 	default:
-		return nil, false, fmt.Errorf("unsupported response Content-Encoding %q", enc)
+		return nil, false, 0, "", fmt.Errorf("unsupported response Content-Encoding %q", enc)
 	}
 	data, truncated, err := limitedRead(rd, c.cfg.MaxBodyBytes)
-	return data, truncated, bodyErr(err, truncated, c.cfg.MaxBodyBytes)
+	n := int64(len(data))
+	if truncated {
+		n++ // the byte past the cap was read and dropped
+	}
+	return data, truncated, n, digestOf(data), c.bodyErr(err, truncated)
 }
 
-func bodyErr(err error, truncated bool, max int64) error {
+func digestOf(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func (c *Client) bodyErr(err error, truncated bool) error {
 	if err != nil {
 		return fmt.Errorf("read response body: %w", err)
 	}
 	if truncated {
-		return fmt.Errorf("%w: more than %d bytes (Config.MaxBodyBytes); kept the first %d", errBodyTooLarge, max, max)
+		return fmt.Errorf("%w: the answer exceeded %s; %s", errBodyTooLarge, byteSize(c.cfg.MaxBodyBytes), c.cfg.MaxBodyHint)
 	}
 	return nil
+}
+
+// byteSize renders n as "4 MiB", "64 KiB" or "123 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func limitedRead(r io.Reader, max int64) ([]byte, bool, error) {
@@ -374,10 +414,19 @@ func isTLSError(err error) bool {
 	return strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
-// record appends ex to the transcript and returns it.
+// record appends ex to the transcript, its response body cut to
+// MaxRecordedBody, tells Observe, and returns ex whole.
 func (c *Client) record(ex Exchange) Exchange {
+	kept := ex
+	if int64(len(kept.ResponseBody)) > c.cfg.MaxRecordedBody {
+		kept.ResponseBody = bytes.Clone(kept.ResponseBody[:c.cfg.MaxRecordedBody])
+		kept.ResponseCut = true
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.transcript = append(c.transcript, ex)
+	c.transcript = append(c.transcript, kept)
+	c.mu.Unlock()
+	if c.cfg.Observe != nil {
+		c.cfg.Observe(kept)
+	}
 	return ex
 }
