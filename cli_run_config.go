@@ -31,7 +31,7 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 		Cleanup:      c.Cleanup,
 		ToolVersion:  version,
 		Selection: steps.Selection{
-			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(),
+			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(), Strict: c.Strict,
 		},
 		RevokedToken: sec.RevokedToken,
 	}
