@@ -21,16 +21,3 @@ Feature: RFC strict tier: errors
     When a SCIM client reads a user with an unknown id
     Then the app answers 404
     And the error has no scimType of Table 9
-
-  # Spec: RFC 7644 §3.3 "If the service provider determines that the creation of the requested resource conflicts with
-  # existing resources (e.g., a "User" resource with a duplicate "userName"), the service provider MUST return HTTP
-  # status code 409 (Conflict) with a "scimType" error code of "uniqueness""; MUST.
-  # Fix: Answer a duplicate userName with 409 and scimType "uniqueness" (catch the database's unique-constraint error
-  # and map it; a 400, a 500 or a 409 without scimType are the usual answers).
-  @ERR-008 @must
-  Scenario: A duplicate userName answers 409 with scimType uniqueness
-    When a SCIM client creates the user "Ada"
-    And a SCIM client creates the user "Ada" again
-    Then the app answers 409
-    And the answer is a SCIM error with status 409
-    And the answer has scimType "uniqueness"
