@@ -17,7 +17,7 @@ import (
 )
 
 func newDemoCmd(env *cliEnv) *cobra.Command {
-	var out, profile, formats string
+	var out, profile, formats, strict string
 	var concurrency int
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -53,7 +53,7 @@ store and a random token, run every scenario against it, write the reports to
 				Profile:      okta.Profile(profile),
 				Concurrency:  concurrency,
 				ToolVersion:  version,
-				Selection:    steps.Selection{Tier: "all", Groups: true},
+				Selection:    steps.Selection{Tier: "all", Groups: true, Strict: strict},
 				SSO:          tg.SSO,
 				Cleanup:      true,
 				RevokedToken: revoked,
@@ -69,6 +69,8 @@ store and a random token, run every scenario against it, write the reports to
 	cmd.Flags().StringVar(&profile, "profile", "oin", "Okta client profile: oin or aiw")
 	cmd.Flags().StringVar(&formats, "formats", "all", "report formats: all or a list of json,junit,cucumber,html,md,har")
 	cmd.Flags().IntVar(&concurrency, "concurrency", 1, "scenarios run in parallel")
+	cmd.Flags().StringVar(&strict, "strict", "", "run the RFC 7643/7644 strict tier too (--strict=should: SHOULD checks fail the run as well)")
+	cmd.Flags().Lookup("strict").NoOptDefVal = "must"
 	return cmd
 }
 

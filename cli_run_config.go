@@ -35,7 +35,7 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 		Cleanup:      c.Cleanup,
 		ToolVersion:  version,
 		Selection: steps.Selection{
-			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(), Shard: shard,
+			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(), Shard: shard, Strict: c.Strict,
 		},
 		RevokedToken: sec.RevokedToken,
 	}

@@ -31,17 +31,25 @@ Feature: Errors Okta can read
     Then the app answers 400
     And the answer is a SCIM error with status 400
 
-  # Spec: RFC 7644 §3.4.2.2 "invalidFilter ... 400"; RFC 7644 §3.12.
-  @ERR-004 @required
+  # Spec: RFC 7644 §3.12 Table 9 "invalidFilter The specified filter syntax was invalid (does not comply with
+  # Figure 1), or the specified attribute and filter comparison combination is not supported." (status 400); MUST.
+  # Strict tier: Okta's lookups are always well formed, so an app that answers this 200 with an empty list still works
+  # with Okta.
+  # Fix: Parse the whole filter and answer a syntax error with 400 and scimType "invalidFilter"; a parser that stops at
+  # the first error and matches nothing (200, empty list) hides the client's mistake.
+  @ERR-004 @strict @must
   Scenario: An invalid filter answers 400 invalidFilter
     When Okta sends GET "/Users?filter=userName%20eq%20%22unterminated&startIndex=1&count=100"
     Then the app answers 400
     And the answer is a SCIM error with status 400
     And the answer has scimType "invalidFilter"
 
-  # Spec: RFC 7644 §3.12 error responses are JSON; Okta shows "Invalid JSON: Unrecognized token" for HTML
-  # bodies (okta-wire.md §2.4, §11 pitfall 8).
-  @ERR-005 @required
+  # Spec: RFC 7644 §3.12 "In addition to returning an HTTP response code, implementers MUST return the errors in the
+  # body of the response in a JSON format, using the attributes described below."; MUST. Strict tier: Okta only calls
+  # the endpoints the app's SCIM base URL has, so an HTML 404 page on unknown paths does not break Okta.
+  # Fix: Make the router's not-found handler answer a SCIM error (404, application/scim+json, Error schema) under the
+  # SCIM base path instead of the web framework's HTML page.
+  @ERR-005 @strict @must
   Scenario: An unknown endpoint answers a SCIM error, not an HTML page
     When Okta sends GET "/Userz/1"
     Then the app answers 404

@@ -168,7 +168,9 @@ type Scenario struct {
 	// ID is the stable scenario ID from its tag, e.g. "USR-001".
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// Tier is "required" or "optional".
+	// Tier is "required" or "optional"; "strict" for an RFC strict-tier
+	// scenario of a run without --strict (it is then not in scope). The
+	// @must/@should tag in Tags is the RFC key word of a strict scenario.
 	Tier string `json:"tier"`
 	// Areas are the area tags without "@", e.g. ["users"].
 	Areas []string `json:"areas,omitempty"`
@@ -177,8 +179,11 @@ type Scenario struct {
 	// SpecRefs are the spec references quoted above the scenario, e.g.
 	// "RFC 7644 §3.4.2" or an Okta documentation URL.
 	SpecRefs []string `json:"specRefs,omitempty"`
-	Line     int      `json:"line,omitempty"`
-	Status   Status   `json:"status"`
+	// Fix is the catalogue's how-to-fix hint for the scenario (its
+	// "# Fix:" comment), for the app's developer; empty when none.
+	Fix    string `json:"fix,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Status Status `json:"status"`
 	// Reason explains a skip or error, or summarises a failure in one line.
 	Reason     string  `json:"reason,omitempty"`
 	DurationMS float64 `json:"durationMs"`

@@ -21,8 +21,16 @@ type ScenarioInfo struct {
 	// ID is the stable scenario ID, e.g. "USR-001".
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// Tier is "required" or "optional" as tagged in the feature file.
+	// Tier is "required", "optional" or "strict" as tagged in the feature
+	// file. A strict scenario (RFC 7643/7644 conformance beyond what Okta
+	// sends) runs only with Selection.Strict; see Selection.EffectiveTier.
 	Tier string `json:"tier"`
+	// Level is "must" or "should" for a strict scenario (its @must or
+	// @should tag: the RFC's key word), empty otherwise.
+	Level string `json:"level,omitempty"`
+	// Fix is the how-to-fix hint of the "# Fix:" comment above the
+	// scenario, written for the developer of the app; empty when none.
+	Fix string `json:"fix,omitempty"`
 	// Areas are the area tags without "@" (e.g. "users").
 	Areas []string `json:"areas"`
 	// Tags are all tags, with "@", feature tags included.
@@ -53,7 +61,7 @@ type StepInfo struct {
 var idTag = regexp.MustCompile(`^@([A-Z]{2,5}-\d{3})$`)
 
 // nonAreaTags are tags that are neither IDs, capability needs nor areas.
-var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@exclusive": true}
+var nonAreaTags = map[string]bool{"@required": true, "@optional": true, "@strict": true, "@must": true, "@should": true, "@exclusive": true}
 
 const needsPrefix = "@needs-"
 
@@ -137,8 +145,13 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 					return nil, fmt.Errorf("%s:%d: scenario has two IDs (%s, %s)", name, in.Line, in.ID, t)
 				}
 				in.ID = strings.TrimPrefix(t, "@")
-			case t == "@required" || t == "@optional":
+			case t == "@required" || t == "@optional" || t == "@strict":
+				if in.Tier != "" && in.Tier != strings.TrimPrefix(t, "@") {
+					return nil, fmt.Errorf("%s:%d: scenario has two tiers (@%s, %s)", name, in.Line, in.Tier, t)
+				}
 				in.Tier = strings.TrimPrefix(t, "@")
+			case t == "@must" || t == "@should":
+				in.Level = strings.TrimPrefix(t, "@")
 			case strings.HasPrefix(t, needsPrefix):
 				capName := strings.TrimPrefix(t, needsPrefix)
 				if capabilityByName(capName) == nil {
@@ -152,9 +165,19 @@ func parseFeature(name string, src []byte) ([]ScenarioInfo, error) {
 			}
 		}
 		if in.ID == "" || in.Tier == "" {
-			return nil, fmt.Errorf("%s:%d: scenario %q needs an ID tag (@ABC-001) and a tier tag (@required/@optional)", name, in.Line, sc.Name)
+			return nil, fmt.Errorf("%s:%d: scenario %q needs an ID tag (@ABC-001) and a tier tag (@required/@optional/@strict)", name, in.Line, sc.Name)
+		}
+		if (in.Tier == "strict") != (in.Level != "") {
+			return nil, fmt.Errorf("%s:%d: scenario %s: a @strict scenario needs exactly one of @must/@should, and only a @strict one may have it", name, in.Line, in.ID)
+		}
+		if in.Tier == "strict" && !slices.Contains(in.Needs, CapStrict) {
+			in.Needs = append(in.Needs, CapStrict)
 		}
 		in.SpecRefs = specRefsAbove(lines, firstTagLine(sc))
+		in.Fix = commentField(lines, firstTagLine(sc), "Fix:")
+		if in.Tier == "strict" && in.Fix == "" {
+			return nil, fmt.Errorf("%s:%d: strict scenario %s needs a \"# Fix:\" comment above it (how to fix a failure)", name, in.Line, in.ID)
+		}
 		if len(in.SpecRefs) == 0 {
 			return nil, fmt.Errorf("%s:%d: scenario %s needs a \"# Spec:\" comment above it", name, in.Line, in.ID)
 		}
@@ -181,9 +204,14 @@ func firstTagLine(sc *messages.Scenario) int {
 	return line
 }
 
-// specRefsAbove collects the comment block directly above line (1-based)
-// that starts with "# Spec:" and splits it into references at ";".
-func specRefsAbove(lines []string, line int) []string {
+// commentFields are the labels that start a field of the comment block
+// above a scenario; a field runs until the next label.
+var commentFields = []string{"Spec:", "Fix:"}
+
+// commentField returns the text of the field label ("Spec:", "Fix:") in
+// the comment block directly above line (1-based), joined into one line;
+// empty when the block has no such field.
+func commentField(lines []string, line int, label string) string {
 	var block []string
 	for i := line - 2; i >= 0; i-- {
 		l := strings.TrimSpace(lines[i])
@@ -193,12 +221,31 @@ func specRefsAbove(lines []string, line int) []string {
 		block = append([]string{strings.TrimSpace(strings.TrimPrefix(l, "#"))}, block...)
 	}
 	text := strings.Join(block, " ")
-	idx := strings.Index(text, "Spec:")
+	idx := strings.Index(text, label)
 	if idx < 0 {
+		return ""
+	}
+	text = text[idx+len(label):]
+	for _, other := range commentFields {
+		if other == label {
+			continue
+		}
+		if j := strings.Index(text, other); j >= 0 {
+			text = text[:j]
+		}
+	}
+	return strings.TrimSpace(text)
+}
+
+// specRefsAbove returns the "# Spec:" field of the comment block directly
+// above line (1-based), split into references at ";".
+func specRefsAbove(lines []string, line int) []string {
+	text := commentField(lines, line, "Spec:")
+	if text == "" {
 		return nil
 	}
 	var refs []string
-	for _, r := range strings.Split(text[idx+len("Spec:"):], ";") {
+	for _, r := range strings.Split(text, ";") {
 		if r = strings.TrimSpace(r); r != "" {
 			refs = append(refs, r)
 		}
@@ -275,6 +322,12 @@ type Selection struct {
 	// Groups declares that the app uses Group Push (capability "groups",
 	// flag --groups): @needs-groups scenarios are in scope and required.
 	Groups bool
+	// Strict is the RFC strict tier (capability "strict", flag --strict):
+	// "" leaves @strict scenarios out of scope; "must" runs them, @must ones
+	// required and @should ones optional (reported, never failing the
+	// run); "should" makes the @should ones required too. Config.Validate
+	// accepts "true" for "must" and "false"/"off" for "".
+	Strict string
 	// Declared names the other capabilities the run declares ("sso",
 	// "revoked-token", "saml-login"). Config.Validate sets it from
 	// Config.SSO, Config.RevokedToken and SSOConfig.LoginURL, replacing what
@@ -288,8 +341,11 @@ type Selection struct {
 
 // Declares reports whether the selection declares the named capability.
 func (sel Selection) Declares(capability string) bool {
-	if capability == CapGroups {
+	switch capability {
+	case CapGroups:
 		return sel.Groups
+	case CapStrict:
+		return sel.Strict != ""
 	}
 	return slices.Contains(sel.Declared, capability)
 }
@@ -311,8 +367,19 @@ func (sel Selection) InScope(s ScenarioInfo) bool { return len(sel.Undeclared(s)
 
 // EffectiveTier returns the tier of s in a run with sel: a scenario that
 // needs capabilities is required when the run declares all of them (in
-// scope = required); otherwise its tag decides.
+// scope = required); otherwise its tag decides. A strict scenario in
+// scope is required when it is @must or the run is "should", optional
+// when it is @should in a "must" run; out of scope it stays "strict".
 func (sel Selection) EffectiveTier(s ScenarioInfo) string {
+	if s.Tier == "strict" {
+		switch {
+		case !sel.InScope(s):
+			return "strict"
+		case s.Level == "must" || sel.Strict == "should":
+			return "required"
+		}
+		return "optional"
+	}
 	if len(s.Needs) > 0 && sel.InScope(s) {
 		return "required"
 	}
@@ -330,7 +397,7 @@ func (sel Selection) Select(all []ScenarioInfo) []ScenarioInfo {
 		if !MatchTags(sel.Tags, s.Tags) {
 			continue
 		}
-		if sel.Tier == "required" && sel.EffectiveTier(s) != "required" && len(s.Needs) == 0 {
+		if sel.Tier == "required" && sel.EffectiveTier(s) != "required" && (len(s.Needs) == 0 || sel.InScope(s)) {
 			continue
 		}
 		if len(sel.Areas) > 0 && !intersects(sel.Areas, s.Areas) {

@@ -166,8 +166,8 @@ func TestScenarioIDsArePinned(t *testing.T) {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 2 || !idTag.MatchString("@"+f[0]) || (f[1] != "required" && f[1] != "optional" && f[1] != "retired") {
-			t.Fatalf("ids.txt:%d: %q is not \"ID required|optional|retired\"", i+1, line)
+		if len(f) != 2 || !idTag.MatchString("@"+f[0]) || (f[1] != "required" && f[1] != "optional" && f[1] != "strict" && f[1] != "retired") {
+			t.Fatalf("ids.txt:%d: %q is not \"ID required|optional|strict|retired\"", i+1, line)
 		}
 		if _, dup := pinned[f[0]]; dup {
 			t.Fatalf("ids.txt:%d: %s listed twice", i+1, f[0])

@@ -48,7 +48,7 @@ func (c *collector) generatedSecrets() []string {
 func (c *collector) notInScope(s ScenarioInfo) {
 	res := &reports.Scenario{
 		ID: s.ID, Title: s.Title, Tier: c.cfg.Selection.EffectiveTier(s), Areas: s.Areas, Tags: s.Tags,
-		SpecRefs: s.SpecRefs, Line: s.Line, Status: reports.StatusNotInScope,
+		SpecRefs: s.SpecRefs, Fix: s.Fix, Line: s.Line, Status: reports.StatusNotInScope,
 		Reason: c.cfg.Selection.notInScopeReason(s), Steps: []reports.Step{},
 	}
 	c.mu.Lock()
@@ -110,7 +110,7 @@ func (c *collector) begin(s *godog.Scenario) {
 	info := c.byID[id]
 	res := &reports.Scenario{
 		ID: id, Title: s.Name, Tier: c.cfg.Selection.EffectiveTier(info), Areas: info.Areas,
-		SpecRefs: info.SpecRefs, Line: info.Line, Status: reports.StatusPass,
+		SpecRefs: info.SpecRefs, Fix: info.Fix, Line: info.Line, Status: reports.StatusPass,
 	}
 	for _, t := range s.Tags {
 		res.Tags = append(res.Tags, t.Name)

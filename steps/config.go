@@ -201,6 +201,16 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("--tier %q: use required or all", c.Selection.Tier)
 	}
+	switch strings.ToLower(strings.TrimSpace(c.Selection.Strict)) {
+	case "", "false", "off":
+		c.Selection.Strict = ""
+	case "must", "true":
+		c.Selection.Strict = "must"
+	case "should":
+		c.Selection.Strict = "should"
+	default:
+		return fmt.Errorf("--strict=%q: use --strict (RFC MUST checks fail the run) or --strict=should (SHOULD checks too)", c.Selection.Strict)
+	}
 	if err := ValidateTagExpr(c.Selection.Tags); err != nil {
 		return err
 	}
@@ -233,8 +243,11 @@ func (c *Config) Hash() string {
 		Areas                              []string
 		Plus, Groups, Revoked, SSO         bool
 		Timeout                            time.Duration
+		// Strict is omitted when empty, so hashes of runs without
+		// --strict stay what they were.
+		Strict string `json:",omitempty"`
 	}{c.BaseURL, string(c.Credentials.Mode), string(c.Profile), c.Selection.Tags, c.Selection.Tier,
-		c.Selection.Areas, c.PlusForSpace, c.Selection.Groups, c.RevokedToken != "", c.SSO != nil, c.Timeout}
+		c.Selection.Areas, c.PlusForSpace, c.Selection.Groups, c.RevokedToken != "", c.SSO != nil, c.Timeout, c.Selection.Strict}
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])

@@ -17,6 +17,9 @@ const (
 	CapRevokedToken = "revoked-token"
 	// CapSAMLLogin is an SP-initiated sign-in URL, declared by SSOConfig.LoginURL (--saml-login-url).
 	CapSAMLLogin = "saml-login"
+	// CapStrict is the RFC strict tier, declared by Selection.Strict
+	// (--strict); every @strict scenario needs it (no @needs- tag).
+	CapStrict = "strict"
 )
 
 // capability describes one capability for reports.
@@ -34,6 +37,7 @@ var capabilities = []capability{
 	{CapSSO, "--saml-acs and --saml-audience", "--saml-acs", "SSO"},
 	{CapRevokedToken, "--revoked-token-file", "--revoked-token-file", "token revocation"},
 	{CapSAMLLogin, "--saml-login-url", "--saml-login-url", "SP-initiated sign-in"},
+	{CapStrict, "--strict", "--strict", "RFC strict tier"},
 }
 
 func capabilityByName(name string) *capability {

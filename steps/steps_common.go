@@ -40,6 +40,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerDiscoverySteps(sc)
 	registerSpecSteps(sc)
 	registerSSOSteps(sc)
+	registerStrictSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.

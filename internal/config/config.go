@@ -59,6 +59,8 @@ type Run struct {
 	WaiversStrict    bool
 	Baseline         string
 	FailOn           string
+	// Strict is the RFC strict tier: "" (off), "must" (--strict) or "should" (--strict=should).
+	Strict string
 
 	SAMLACS             string
 	SAMLAudience        string
@@ -87,6 +89,15 @@ func str(p func(*Run) *string) func(*pflag.FlagSet, *Run, string, string, string
 
 func boolean(p func(*Run) *bool) func(*pflag.FlagSet, *Run, string, string, string) {
 	return func(fs *pflag.FlagSet, r *Run, n, d, u string) { fs.BoolVar(p(r), n, d == "true", u) }
+}
+
+// optionalValue binds a string flag that may be given bare (--strict,
+// which sets noValue) or with a value (--strict=should).
+func optionalValue(noValue string, p func(*Run) *string) func(*pflag.FlagSet, *Run, string, string, string) {
+	return func(fs *pflag.FlagSet, r *Run, n, d, u string) {
+		fs.StringVar(p(r), n, d, u)
+		fs.Lookup(n).NoOptDefVal = noValue
+	}
 }
 
 func integer(p func(*Run) *int) func(*pflag.FlagSet, *Run, string, string, string) {
@@ -130,6 +141,7 @@ var Keys = []Key{
 	{"waivers-strict", "false", "stale waivers (expired, scenario passes, or fails for another reason) fail the run", boolean(func(r *Run) *bool { return &r.WaiversStrict })},
 	{"baseline", "", "results.json of an earlier run: each failure is marked new or known", str(func(r *Run) *string { return &r.Baseline })},
 	{"fail-on", "any", "which required failures fail the run: any, or new (only those the --baseline run did not have)", str(func(r *Run) *string { return &r.FailOn })},
+	{"strict", "", "RFC 7643/7644 strict tier: --strict runs the @strict scenarios (MUST failures fail the run, SHOULD failures are reported); --strict=should fails on SHOULD too", optionalValue("must", func(r *Run) *string { return &r.Strict })},
 	{"saml-acs", "", "your app's SAML ACS URL: the SSO scenarios are in scope (with --saml-audience, --saml-key, --saml-cert)", str(func(r *Run) *string { return &r.SAMLACS })},
 	{"saml-audience", "", "your app's SAML SP entity ID (the audience)", str(func(r *Run) *string { return &r.SAMLAudience })},
 	{"saml-login-url", "", "URL that starts an SP-initiated sign-in in your app: the SP-initiated scenarios are in scope", str(func(r *Run) *string { return &r.SAMLLoginURL })},

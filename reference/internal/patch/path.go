@@ -204,7 +204,9 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 	m, _ := cv.(map[string]any)
 	if len(matched) == 0 {
 		seed, ok := equalities(p.ValueExpression, at)
-		if !ok {
+		// RFC 7644 §3.5.2.3: a replace whose value filter matches no
+		// value fails with noTarget; only an add creates the value.
+		if !ok || kind == "replace" {
 			return errf("noTarget", "no value of %s matches %q", at.Name, p.String())
 		}
 		for k, v := range m {
@@ -229,7 +231,8 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 
 // setSub sets or removes sub-attribute subAt on the elements at idx of the
 // multi-valued attribute at. With no element selected, add/replace create
-// one from the filter's equalities (Azure-style `emails[type eq "work"].value`).
+// one from the filter's equalities (Azure-style `emails[type eq "work"].value`)
+// for add; replace answers noTarget (RFC 7644 §3.5.2.3).
 func (a applier) setSub(kind string, container map[string]any, at, subAt schema.Attribute, list []any, idx []int, value any, expr parser.Expression) *Error {
 	if subAt.ReadOnly() {
 		return errf("mutability", "%s.%s is readOnly", at.Name, subAt.Name)
@@ -251,7 +254,8 @@ func (a applier) setSub(kind string, container map[string]any, at, subAt schema.
 		seed := map[string]any{}
 		if expr != nil {
 			var ok bool
-			if seed, ok = equalities(expr, at); !ok {
+			// RFC 7644 §3.5.2.3: replace with no match is noTarget.
+			if seed, ok = equalities(expr, at); !ok || kind == "replace" {
 				return errf("noTarget", "no value of %s matches the filter", at.Name)
 			}
 		}

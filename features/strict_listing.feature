@@ -1,0 +1,37 @@
+@strict @listing
+Feature: RFC strict tier: listing and attribute selection
+  RFC 7644 §3.4.2.4 and §3.9 query parameters Okta does not send. These
+  scenarios run only with --strict.
+
+  Background:
+    Given "Ada" is assigned to the app
+
+  # Spec: RFC 7644 §3.4.2.4 "A value of "0" indicates that no resource results are to be returned except for
+  # "totalResults"."; MUST.
+  # Fix: Treat count=0 as "no resources, totals only" (count < 0 as 0); using 0 as "no limit" or the default page
+  # size is the usual cause.
+  @LST-001 @must
+  Scenario: count=0 answers the total and no resources
+    When a SCIM client sends GET "/Users?count=0"
+    Then the app answers 200
+    And the answer has totalResults of at least 1 and no resources
+
+  # Spec: RFC 7644 §3.9 "each resource returned MUST contain the minimum set of resource attributes and any attributes
+  # or sub-attributes explicitly requested by the "attributes" parameter"; RFC 7643 §3.1 "id" is returned "always"; MUST.
+  # Fix: With ?attributes=, return id (returned "always"), schemas and the attributes asked for, and leave out the rest
+  # of the default set; ignoring the parameter returns everything.
+  @LST-002 @must
+  Scenario: attributes= returns id and the requested attributes only
+    When a SCIM client reads "Ada" with "?attributes=userName"
+    Then the app answers 200
+    And the answer has "id" and "userName" and no "name" and no "emails"
+
+  # Spec: RFC 7644 §3.9 "excludedAttributes ... a list of attributes to be removed from the default set of attributes
+  # to return ... Attributes whose "returned" setting is "always" SHALL always be returned."; MUST.
+  # Fix: Remove the attributes named in ?excludedAttributes= from the answer, but never id; ignoring the parameter, or
+  # removing id as well, are the usual causes.
+  @LST-003 @must
+  Scenario: excludedAttributes= leaves out the named attributes but not id
+    When a SCIM client reads "Ada" with "?excludedAttributes=emails"
+    Then the app answers 200
+    And the answer has "id" and "userName" and no "emails"
