@@ -105,7 +105,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(sc.BlockedBy))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(sc.BlockedBy))
 		}
 		b.WriteString("\n</details>\n\n")
 		failing = own
@@ -118,7 +118,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
 		}
 		b.WriteString("\n")
 	}

@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.3"
+const SchemaVersion = "1.4"
 
 // Status is the outcome of a scenario or step.
 type Status string
@@ -164,6 +164,12 @@ type Scenario struct {
 	Title string `json:"title"`
 	// Tier is "required" or "optional".
 	Tier string `json:"tier"`
+	// TierNote says, for a scenario that needs a capability (its
+	// @needs-<name> tags), why it has its tier in this run: e.g.
+	// "required: --groups declared", or "required if --groups declared"
+	// when it is not in scope. ComputeTotals fills it from Tags and
+	// Run.Scope; empty for a scenario that needs nothing.
+	TierNote string `json:"tierNote,omitempty"`
 	// Areas are the area tags without "@", e.g. ["users"].
 	Areas []string `json:"areas,omitempty"`
 	// Tags are all tags of the scenario, with "@".

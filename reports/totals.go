@@ -11,12 +11,30 @@ import (
 // counts as errored, since the harness must always decide. Required means
 // tier "required" (or tagged @required). Stale waivers count in
 // StrictStale only when r.WaiversStrict; known failures in KnownFailed only
-// when r.FailOnNewOnly. It also groups blocked scenarios under their root
+// when r.FailOnNewOnly. It fills each scenario's TierNote from its
+// @needs-<name> tags and r.Scope. It also groups blocked scenarios under their root
 // causes (Run.RootCauses, Scenario.BlockedBy).
 func (r *Run) ComputeTotals() {
 	if r == nil {
 		return
 	}
+	for fi := range r.Features {
+		for si := range r.Features[fi].Scenarios {
+			sc := &r.Features[fi].Scenarios[si]
+			sc.TierNote = r.tierNote(sc)
+		}
+	}
+	t := r.count()
+	if r.WaiversStrict {
+		t.StrictStale = len(r.StaleWaivers)
+	}
+	r.Totals = t
+	r.computeRootCauses()
+}
+
+// count tallies the scenario statuses into Totals (without StrictStale).
+// It does not modify r.
+func (r *Run) count() Totals {
 	var t Totals
 	for _, f := range r.Features {
 		for _, sc := range f.Scenarios {
@@ -50,11 +68,7 @@ func (r *Run) ComputeTotals() {
 			}
 		}
 	}
-	if r.WaiversStrict {
-		t.StrictStale = len(r.StaleWaivers)
-	}
-	r.Totals = t
-	r.computeRootCauses()
+	return t
 }
 
 // Verdict is what a run proves about the target.
@@ -280,7 +294,5 @@ func (r *Run) totals() Totals {
 	if r.Totals != (Totals{}) {
 		return r.Totals
 	}
-	c := Run{Features: r.Features}
-	c.ComputeTotals()
-	return c.Totals
+	return r.count()
 }
