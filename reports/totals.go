@@ -149,13 +149,29 @@ func (r *Run) ordered() []scenarioRef {
 			out = append(out, scenarioRef{f, &f.Scenarios[si]})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Scenario, out[j].Scenario
-		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
-			return ra < rb
-		}
-		return a.isRequired() && !b.isRequired()
-	})
+	sort.SliceStable(out, func(i, j int) bool { return listsBefore(out[i].Scenario, out[j].Scenario) })
+	return out
+}
+
+// listsBefore is the order of ordered: a before b when its status ranks
+// first, or the status is the same and a is required while b is not.
+func listsBefore(a, b *Scenario) bool {
+	if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+		return ra < rb
+	}
+	return a.isRequired() && !b.isRequired()
+}
+
+// orderedScenarios returns f's scenarios in the order of ordered
+// (failures first, required before optional within a status, catalogue
+// order within those), for the formats that keep features in catalogue
+// order but may order a feature's scenarios (junit.xml, cucumber.json).
+func (f *Feature) orderedScenarios() []*Scenario {
+	out := make([]*Scenario, len(f.Scenarios))
+	for i := range f.Scenarios {
+		out[i] = &f.Scenarios[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return listsBefore(out[i], out[j]) })
 	return out
 }
 
