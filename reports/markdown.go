@@ -35,6 +35,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
+	if r.LoadReport != "" {
+		fmt.Fprintf(&b, "Load report: [%s](%s) (`scimconform load`, in the same output directory)\n\n", mdText(r.LoadReport), r.LoadReport)
+	}
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "Compared with baseline `%s`: failures are marked new or known.\n\n", mdCode(r.Baseline))
 	}

@@ -71,6 +71,11 @@ type Run struct {
 	Selection *Selection `json:"selection,omitempty"`
 	Totals    Totals     `json:"totals"`
 	Features  []Feature  `json:"features"`
+	// LoadReport is the file name of a load report (FileLoadHTML, written
+	// by `scimconform load`) in the output directory the run is written
+	// to, which report.html and summary.md link to; WriteFormats sets it
+	// when that file exists there. Not part of results.json.
+	LoadReport string `json:"-"`
 }
 
 // Selection records which scenarios of the catalogue a run lists.

@@ -154,6 +154,8 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.SchemaVersion": true, "Run.Tool.Name": true, "Run.Tool.Version": true, "Run.CatalogVersion": true,
 		"Run.Target.AuthMode": true, "Run.Target.Profile": true, "Run.Target.Image": true, "Run.ConfigHash": true,
 		"Run.Scope.Name": true, "Run.Scope.Flag": true, "Run.Scope.Note": true,
+		// A constant file name (FileLoadHTML), set by WriteFormats.
+		"Run.LoadReport": true,
 		// The selection: tags, tiers, areas and capability names the user chose, shards "K/N".
 		"Run.Selection.Expression": true, "Run.Selection.Shard": true, "Run.Selection.MergedFrom": true,
 		"Run.Features.Name": true, "Run.Features.URI": true, "Run.Features.Tags": true,
