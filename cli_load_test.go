@@ -14,6 +14,7 @@ import (
 
 	"github.com/scimconform/scimconform/internal/load"
 	"github.com/scimconform/scimconform/reference"
+	"github.com/scimconform/scimconform/reports"
 )
 
 func loadEnv(token string) (*cliEnv, *bytes.Buffer) {
@@ -110,5 +111,40 @@ func TestLoadUsageErrors(t *testing.T) {
 		if code := runCLI(env, args); code != exitUsage {
 			t.Errorf("%v: exit %d, want 2:\n%s", args, code, out)
 		}
+	}
+}
+
+// TestLoadAndRunReportsLinkEachOther: in one --out, the run's report.html
+// and summary.md link to load.html, and a load written after the run links
+// back to report.html.
+func TestLoadAndRunReportsLinkEachOther(t *testing.T) {
+	dir := t.TempDir()
+	loadOnce := func() {
+		t.Helper()
+		env, out := loadEnv("")
+		if code := runCLI(env, []string{"load", "--demo", "--users", "20", "--ops", "assign", "--out", dir}); code != 0 {
+			t.Fatalf("load: exit %d:\n%s", code, out)
+		}
+	}
+	loadOnce()
+	if code, _, errOut := runReportCLI("--from", writeResults(t), "--out", dir); code != exitOK {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{reports.FileHTML, reports.FileMarkdown} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "(load.html)") && !strings.Contains(string(b), `href="load.html"`) {
+			t.Errorf("%s does not link to load.html", name)
+		}
+	}
+	loadOnce()
+	b, err := os.ReadFile(filepath.Join(dir, load.HTMLFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `href="report.html"`) {
+		t.Errorf("load.html written beside report.html does not link to it")
 	}
 }

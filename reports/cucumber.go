@@ -63,7 +63,10 @@ type cukeEmbedding struct {
 }
 
 // WriteCucumber writes r as Cucumber JSON in the shape of godog's cucumber
-// formatter: an array of features with elements of type "scenario", each
+// formatter: an array of features, in catalogue order, with elements of
+// type "scenario" in the order the other reports list them (failures
+// first, required before optional, then catalogue order; line keeps the
+// catalogue position), each
 // with tags (the feature's, then the scenario's) and steps whose result has
 // a status (passed, failed, skipped, undefined), a duration in nanoseconds
 // (omitted for skipped steps, as godog does) and an error_message. A harness
@@ -107,8 +110,7 @@ func WriteCucumber(w io.Writer, r *Run) error {
 		for _, t := range f.Tags {
 			cf.Tags = append(cf.Tags, cukeTag{Name: t})
 		}
-		for i := range f.Scenarios {
-			sc := &f.Scenarios[i]
+		for _, sc := range f.orderedScenarios() {
 			el := cukeElement{
 				ID:      cf.ID + ";" + cukeID(sc.Title),
 				Keyword: "Scenario",

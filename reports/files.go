@@ -59,6 +59,10 @@ const (
 	FileHTML     = "report.html"
 	FileMarkdown = "summary.md"
 	FileHAR      = "transcript.har"
+	// FileLoadHTML is the load report of `scimconform load` (not a format
+	// of this package): report.html and summary.md link to it when it is
+	// in the same output directory.
+	FileLoadHTML = "load.html"
 )
 
 // Files holds the paths WriteAll and WriteFormats wrote; a field is empty
@@ -145,6 +149,8 @@ func WriteAll(dir string, r *Run) (Files, error) {
 // so a reader never sees half a report. A panic in a writer is returned as
 // an error. Files of other formats already in dir are left alone; see
 // ReplaceReports for an output directory that must hold one run only.
+// When dir holds a load report (FileLoadHTML), report.html and summary.md
+// link to it (Run.LoadReport); r itself is not modified.
 func WriteFormats(dir string, r *Run, formats ...Format) (Files, error) {
 	files := Files{Dir: dir}
 	if r == nil {
@@ -153,6 +159,7 @@ func WriteFormats(dir string, r *Run, formats ...Format) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return files, fmt.Errorf("write reports: create %s: %w", dir, err)
 	}
+	r = linkLoadReport(dir, r)
 	var errs []error
 	for _, f := range formats {
 		spec, ok := specOf(f)
@@ -168,6 +175,21 @@ func WriteFormats(dir string, r *Run, formats ...Format) (Files, error) {
 		*spec.field(&files) = path
 	}
 	return files, errors.Join(errs...)
+}
+
+// linkLoadReport returns r, or a shallow copy of it with LoadReport set
+// when dir holds FileLoadHTML. A LoadReport r already has is kept (the
+// staging directory of ReplaceReports holds no load report).
+func linkLoadReport(dir string, r *Run) *Run {
+	if r.LoadReport != "" {
+		return r
+	}
+	if st, err := os.Stat(filepath.Join(dir, FileLoadHTML)); err != nil || !st.Mode().IsRegular() {
+		return r
+	}
+	c := *r
+	c.LoadReport = FileLoadHTML
+	return &c
 }
 
 func writeFile(path string, r *Run, write func(io.Writer, *Run) error) (err error) {

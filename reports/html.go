@@ -68,14 +68,17 @@ type htmlGroup struct {
 
 type htmlScenario struct {
 	ID, Title, Tier, Status, StatusLabel string
-	Reason, FullReason                   string
-	Feature, URI                         string
-	Line                                 int
-	Areas                                []string
-	AreasAttr, Search, Duration          string
-	Tags                                 []string
-	SpecRefs                             []htmlLink
-	Steps                                []htmlStep
+	// TierLabel is the tier as shown: with the declared capability that
+	// makes the scenario required (Run.tierLabel). Tier stays the filter key.
+	TierLabel                   string
+	Reason, FullReason          string
+	Feature, URI                string
+	Line                        int
+	Areas                       []string
+	AreasAttr, Search, Duration string
+	Tags                        []string
+	SpecRefs                    []htmlLink
+	Steps                       []htmlStep
 }
 
 type htmlLink struct{ Text, Href string }
@@ -182,7 +185,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 	for _, ref := range r.ordered() {
 		sc, f := ref.Scenario, ref.Feature
 		hs := htmlScenario{
-			ID: sc.ID, Title: sc.Title, Tier: sc.Tier,
+			ID: sc.ID, Title: sc.Title, Tier: sc.Tier, TierLabel: r.tierLabel(sc),
 			Status: string(sc.Status), StatusLabel: strings.ToUpper(string(sc.Status) + regressionMark(sc)),
 			Feature: f.Name, URI: f.URI, Line: sc.Line,
 			Areas: sc.Areas, AreasAttr: strings.Join(sc.Areas, " "),
@@ -199,7 +202,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 				hs.FullReason = full
 			}
 		}
-		hs.Search = strings.ToLower(strings.Join(append([]string{sc.ID, sc.Title, sc.Tier, f.Name, hs.Reason, string(sc.Status)},
+		hs.Search = strings.ToLower(strings.Join(append([]string{sc.ID, sc.Title, hs.TierLabel, f.Name, hs.Reason, string(sc.Status)},
 			append(sc.Tags, sc.SpecRefs...)...), " "))
 		for _, ref := range sc.SpecRefs {
 			hs.SpecRefs = append(hs.SpecRefs, specLink(ref))

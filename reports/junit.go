@@ -65,8 +65,11 @@ type junitSkipped struct {
 	Message string `xml:"message,attr,omitempty"`
 }
 
-// WriteJUnit writes r as JUnit XML: one <testsuite> per feature and one
-// <testcase classname="feature" name="ID title"> per scenario. A failed or
+// WriteJUnit writes r as JUnit XML: one <testsuite> per feature, in
+// catalogue order, and one <testcase classname="feature" name="ID title">
+// per scenario, in the order the other reports list them (failures first,
+// required before optional, then catalogue order; file and line keep the
+// catalogue position). A failed or
 // errored scenario gets <failure message="..." type="fail|error"> whose text
 // holds the failing step, expected vs actual and a transcript excerpt of
 // that step's exchanges; a skipped one gets <skipped message="reason"/>, a
@@ -118,8 +121,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 			s.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
 		}
 		var suiteTime float64
-		for i := range f.Scenarios {
-			sc := &f.Scenarios[i]
+		for _, sc := range f.orderedScenarios() {
 			secs := nonNegSeconds(sc.DurationMS)
 			suiteTime += secs
 			c := junitCase{

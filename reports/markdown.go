@@ -35,6 +35,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
+	if r.LoadReport != "" {
+		fmt.Fprintf(&b, "Load report: [%s](%s) (`scimconform load`, in the same output directory)\n\n", mdText(r.LoadReport), r.LoadReport)
+	}
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "Compared with baseline `%s`: failures are marked new or known.\n\n", mdCode(r.Baseline))
 	}
@@ -105,7 +108,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(sc.BlockedBy))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(sc.BlockedBy))
 		}
 		b.WriteString("\n</details>\n\n")
 		failing = own
@@ -118,7 +121,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(sc.Tier), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
 		}
 		b.WriteString("\n")
 	}

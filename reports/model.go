@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.3"
+const SchemaVersion = "1.4"
 
 // Status is the outcome of a scenario or step.
 type Status string
@@ -77,6 +77,11 @@ type Run struct {
 	Selection *Selection `json:"selection,omitempty"`
 	Totals    Totals     `json:"totals"`
 	Features  []Feature  `json:"features"`
+	// LoadReport is the file name of a load report (FileLoadHTML, written
+	// by `scimconform load`) in the output directory the run is written
+	// to, which report.html and summary.md link to; WriteFormats sets it
+	// when that file exists there. Not part of results.json.
+	LoadReport string `json:"-"`
 }
 
 // Selection records which scenarios of the catalogue a run lists.
@@ -172,6 +177,12 @@ type Scenario struct {
 	// scenario of a run without --strict (it is then not in scope). The
 	// @must/@should tag in Tags is the RFC key word of a strict scenario.
 	Tier string `json:"tier"`
+	// TierNote says, for a scenario that needs a capability (its
+	// @needs-<name> tags), why it has its tier in this run: e.g.
+	// "required: --groups declared", or "required if --groups declared"
+	// when it is not in scope. ComputeTotals fills it from Tags and
+	// Run.Scope; empty for a scenario that needs nothing.
+	TierNote string `json:"tierNote,omitempty"`
 	// Areas are the area tags without "@", e.g. ["users"].
 	Areas []string `json:"areas,omitempty"`
 	// Tags are all tags of the scenario, with "@".

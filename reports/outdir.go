@@ -64,7 +64,7 @@ func ReplaceReports(dir string, r *Run, formats ...Format) (Files, error) {
 		return files, fmt.Errorf("write reports: %w", err)
 	}
 	defer os.RemoveAll(stage)
-	staged, werr := WriteFormats(stage, r, formats...)
+	staged, werr := WriteFormats(stage, linkLoadReport(dir, r), formats...)
 	if err := clearReports(dir, stage); err != nil {
 		return files, errors.Join(werr, err)
 	}

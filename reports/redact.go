@@ -19,7 +19,7 @@ const MinExactSecretLen = 16
 //
 // Harness-authored text is never changed: the catalogue and schema
 // version, tool, config hash, scope, feature names, URIs and tags, scenario
-// IDs, titles, tiers, areas, tags and spec references, step keywords and
+// IDs, titles, tiers, tier notes, areas, tags and spec references, step keywords and
 // texts, and the target's auth mode, profile and image. Everything the
 // target or the transport produced is redacted: the base URL, the target's
 // log, scenario and step reasons, failure messages and values, and every

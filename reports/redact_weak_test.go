@@ -154,10 +154,12 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.SchemaVersion": true, "Run.Tool.Name": true, "Run.Tool.Version": true, "Run.CatalogVersion": true,
 		"Run.Target.AuthMode": true, "Run.Target.Profile": true, "Run.Target.Image": true, "Run.ConfigHash": true,
 		"Run.Scope.Name": true, "Run.Scope.Flag": true, "Run.Scope.Note": true,
+		// A constant file name (FileLoadHTML), set by WriteFormats.
+		"Run.LoadReport": true,
 		// The selection: tags, tiers, areas and capability names the user chose, shards "K/N".
 		"Run.Selection.Expression": true, "Run.Selection.Shard": true, "Run.Selection.MergedFrom": true,
 		"Run.Features.Name": true, "Run.Features.URI": true, "Run.Features.Tags": true,
-		"Run.Features.Scenarios.ID": true, "Run.Features.Scenarios.Title": true, "Run.Features.Scenarios.Tier": true,
+		"Run.Features.Scenarios.ID": true, "Run.Features.Scenarios.Title": true, "Run.Features.Scenarios.Tier": true, "Run.Features.Scenarios.TierNote": true,
 		"Run.Features.Scenarios.Areas": true, "Run.Features.Scenarios.Tags": true, "Run.Features.Scenarios.SpecRefs": true,
 		"Run.Features.Scenarios.Status": true, "Run.Features.Scenarios.Steps.Keyword": true,
 		"Run.Features.Scenarios.Steps.Text": true, "Run.Features.Scenarios.Steps.Status": true,

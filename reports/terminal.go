@@ -70,7 +70,7 @@ func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 	line := func(sc *Scenario) string {
 		tier := ""
 		if sc.isRequired() {
-			tier = " [required]"
+			tier = " [" + r.tierLabel(sc) + "]"
 		}
 		return fmt.Sprintf("%-5s %-*s %s%s%s: %s", strings.ToUpper(string(sc.Status)), width, sc.ID, oneLine(sc.Title), tier, regressionMark(sc), oneLineReason(sc, 160))
 	}

@@ -11,12 +11,30 @@ import (
 // counts as errored, since the harness must always decide. Required means
 // tier "required" (or tagged @required). Stale waivers count in
 // StrictStale only when r.WaiversStrict; known failures in KnownFailed only
-// when r.FailOnNewOnly. It also groups blocked scenarios under their root
+// when r.FailOnNewOnly. It fills each scenario's TierNote from its
+// @needs-<name> tags and r.Scope. It also groups blocked scenarios under their root
 // causes (Run.RootCauses, Scenario.BlockedBy).
 func (r *Run) ComputeTotals() {
 	if r == nil {
 		return
 	}
+	for fi := range r.Features {
+		for si := range r.Features[fi].Scenarios {
+			sc := &r.Features[fi].Scenarios[si]
+			sc.TierNote = r.tierNote(sc)
+		}
+	}
+	t := r.count()
+	if r.WaiversStrict {
+		t.StrictStale = len(r.StaleWaivers)
+	}
+	r.Totals = t
+	r.computeRootCauses()
+}
+
+// count tallies the scenario statuses into Totals (without StrictStale).
+// It does not modify r.
+func (r *Run) count() Totals {
 	var t Totals
 	for _, f := range r.Features {
 		for _, sc := range f.Scenarios {
@@ -50,11 +68,7 @@ func (r *Run) ComputeTotals() {
 			}
 		}
 	}
-	if r.WaiversStrict {
-		t.StrictStale = len(r.StaleWaivers)
-	}
-	r.Totals = t
-	r.computeRootCauses()
+	return t
 }
 
 // Verdict is what a run proves about the target.
@@ -135,13 +149,29 @@ func (r *Run) ordered() []scenarioRef {
 			out = append(out, scenarioRef{f, &f.Scenarios[si]})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Scenario, out[j].Scenario
-		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
-			return ra < rb
-		}
-		return a.isRequired() && !b.isRequired()
-	})
+	sort.SliceStable(out, func(i, j int) bool { return listsBefore(out[i].Scenario, out[j].Scenario) })
+	return out
+}
+
+// listsBefore is the order of ordered: a before b when its status ranks
+// first, or the status is the same and a is required while b is not.
+func listsBefore(a, b *Scenario) bool {
+	if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+		return ra < rb
+	}
+	return a.isRequired() && !b.isRequired()
+}
+
+// orderedScenarios returns f's scenarios in the order of ordered
+// (failures first, required before optional within a status, catalogue
+// order within those), for the formats that keep features in catalogue
+// order but may order a feature's scenarios (junit.xml, cucumber.json).
+func (f *Feature) orderedScenarios() []*Scenario {
+	out := make([]*Scenario, len(f.Scenarios))
+	for i := range f.Scenarios {
+		out[i] = &f.Scenarios[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return listsBefore(out[i], out[j]) })
 	return out
 }
 
@@ -280,7 +310,5 @@ func (r *Run) totals() Totals {
 	if r.Totals != (Totals{}) {
 		return r.Totals
 	}
-	c := Run{Features: r.Features}
-	c.ComputeTotals()
-	return c.Totals
+	return r.count()
 }

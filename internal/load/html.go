@@ -147,6 +147,7 @@ ul.p li{font-family:ui-monospace,monospace;font-size:12px}
 </style></head><body>
 <h1>scimconform load: <span class="{{.Verdict}}">{{.Verdict}}</span></h1>
 <p>Target {{.Target}} · profile {{.Profile}} · {{.Users}} users · {{.Concurrency}} workers{{if .Rate}} · rate {{.Rate}}/s{{end}} · started {{.StartedAt.Format "2006-01-02 15:04:05 MST"}} · {{printf "%.1f" .DurationSec}} s{{if .Interrupted}} · <b>stopped early: {{.Interrupted}}</b>{{end}}</p>
+{{if .RunReport}}<p id="run-report">Conformance run report: <a href="{{.RunReport}}">{{.RunReport}}</a> (same output directory)</p>{{end}}
 {{if .Reasons}}<ul class="p">{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <table><tr><th>phase</th><th>tasks</th><th>failed</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>status</th><th>429 waits</th><th>verification</th></tr>
 {{range .Phases}}<tr><td>{{.Name}}</td><td>{{.Tasks}}</td><td>{{.TasksFailed}}</td><td>{{.Stats.Requests}}</td><td>{{printf "%.0f" .Stats.Throughput}}</td><td>{{printf "%.1f" .Stats.Latency.P50}}</td><td>{{printf "%.1f" .Stats.Latency.P95}}</td><td>{{printf "%.1f" .Stats.Latency.P99}}</td><td>{{printf "%.1f" .Stats.Latency.Max}}</td><td>{{status .Stats}}</td><td>{{.Stats.Waits429}} ({{printf "%.1f" .Stats.Wait429Sec}} s)</td>

@@ -118,6 +118,10 @@ type Result struct {
 	// Verdict is pass, fail or error (see Reasons).
 	Verdict string   `json:"verdict"`
 	Reasons []string `json:"reasons,omitempty"`
+	// RunReport is the file name of a conformance run's report.html in
+	// the directory WriteReports writes to, which load.html links to;
+	// WriteReports sets it when that file exists. Not part of load.json.
+	RunReport string `json:"-"`
 }
 
 // PhaseResult is one phase: its tasks, wire figures and verification.

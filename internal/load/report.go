@@ -24,7 +24,7 @@ const (
 func Redact(res *Result, secrets ...string) *Result {
 	cp := *res
 	red := func(s string) string { return reports.RedactText(s, secrets...) }
-	cp.Target = red(cp.Target)
+	cp.Target = reports.RedactURL(red(cp.Target), secrets...)
 	cp.Interrupted = red(cp.Interrupted)
 	cp.Reasons = redAll(cp.Reasons, red)
 	cp.Phases = make([]PhaseResult, len(res.Phases))
@@ -33,6 +33,7 @@ func Redact(res *Result, secrets ...string) *Result {
 		p.First5xx = red(p.First5xx)
 		p.Verification.Problems = redAll(p.Verification.Problems, red)
 		p.Verification.Skipped = red(p.Verification.Skipped)
+		p.SLOMissed = redAll(p.SLOMissed, red)
 		cp.Phases[i] = p
 	}
 	if res.Cleanup != nil {
@@ -55,10 +56,17 @@ func redAll(ss []string, red func(string) string) []string {
 }
 
 // WriteReports writes load.json and load.html of res (already redacted)
-// into dir, creating it. It returns the paths written.
+// into dir, creating it. It returns the paths written. When dir holds a
+// conformance run's report.html, load.html links to it (res is not
+// modified).
 func WriteReports(dir string, res *Result) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("load report: %w", err)
+	}
+	if st, err := os.Stat(filepath.Join(dir, reports.FileHTML)); err == nil && st.Mode().IsRegular() {
+		cp := *res
+		cp.RunReport = reports.FileHTML
+		res = &cp
 	}
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
