@@ -106,7 +106,7 @@ func TestSharedPostgresSuite(t *testing.T) {
 		Credentials:  okta.Credentials{Mode: okta.AuthBearer, Token: sharedToken},
 		Profile:      okta.ProfileOIN,
 		Timeout:      10 * time.Second,
-		Selection:    steps.Selection{Tier: "all", Groups: true},
+		Selection:    steps.Selection{Tier: "all", Groups: true, Strict: "should"},
 		RevokedToken: secret,
 		Cleanup:      true,
 		ToolVersion:  "shared-pg-test",

@@ -159,7 +159,7 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		// The selection: tags, tiers, areas and capability names the user chose, shards "K/N".
 		"Run.Selection.Expression": true, "Run.Selection.Shard": true, "Run.Selection.MergedFrom": true,
 		"Run.Features.Name": true, "Run.Features.URI": true, "Run.Features.Tags": true,
-		"Run.Features.Scenarios.ID": true, "Run.Features.Scenarios.Title": true, "Run.Features.Scenarios.Tier": true, "Run.Features.Scenarios.TierNote": true,
+		"Run.Features.Scenarios.ID": true, "Run.Features.Scenarios.Title": true, "Run.Features.Scenarios.Tier": true, "Run.Features.Scenarios.TierNote": true, "Run.Features.Scenarios.Fix": true,
 		"Run.Features.Scenarios.Areas": true, "Run.Features.Scenarios.Tags": true, "Run.Features.Scenarios.SpecRefs": true,
 		"Run.Features.Scenarios.Status": true, "Run.Features.Scenarios.Steps.Keyword": true,
 		"Run.Features.Scenarios.Steps.Text": true, "Run.Features.Scenarios.Steps.Status": true,
