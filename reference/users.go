@@ -315,6 +315,9 @@ func (s *Server) dropMember(ctx context.Context, userID string) error {
 }
 
 func (s *Server) listUsers(c *gin.Context) {
+	if s.lookupByUserName(c) {
+		return
+	}
 	listResources(s, c, lister[store.User]{
 		kind: "user", res: schema.UserResource,
 		page: s.store.ListUsers, candidates: s.candidateUsers, render: s.renderUser,
