@@ -9,7 +9,7 @@ PKGS     := ./...
 TAGS     ?= nomsgpack
 GOTAGS   := -tags '$(TAGS)'
 
-.PHONY: all build test vet fuzz bench demo image clean
+.PHONY: all build test vet fuzz bench bench-http demo image clean
 
 all: build
 
@@ -40,6 +40,16 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./reference/... ./steps/...
+
+# bench-http: the reference server over loopback HTTP against a bare gin
+# handler answering a fixed JSON body, side by side in the same run, with
+# wrk (16 connections): userName lookups at 1k and 100k users, durable
+# POST /Users, RSS at 100k users, and 100k users created by a loader with
+# 16 clients; prints the ratios. Installs wrk from Debian packages if missing.
+BENCH_HTTP_FLAGS ?=
+bench-http:
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(GO) run $(GOTAGS) ./reference/internal/benchhttp $(BENCH_HTTP_FLAGS)
 
 # image: our reference server as a FROM scratch image (static binary built on
 # the host: there may be no registry to pull a Go image from).

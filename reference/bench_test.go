@@ -9,8 +9,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -199,6 +201,36 @@ func BenchmarkListPage100(b *testing.B) {
 							b.Fatalf("status %d", code)
 						}
 					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkCreateUserConcurrent is Okta's bulk assignment's creates: 16
+// clients posting at once. On a durable SQLite file their writes share
+// transactions and fsyncs (group commit); each is answered once on disk.
+func BenchmarkCreateUserConcurrent(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be, func(b *testing.B) {
+			s, err := New(WithToken(testToken), WithDB(benchDB(b, be)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			var n atomic.Int64
+			for _, tg := range targets(b, s) {
+				b.Run(tg.name, func(b *testing.B) {
+					b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							i := n.Add(1)
+							if code := tg.do(b, "POST", BasePath+"/Users", oktaUser(fmt.Sprintf("conc%d@example.com", i), fmt.Sprintf("00c%d", i))); code != 201 {
+								b.Errorf("status %d", code)
+								return
+							}
+						}
+					})
 				})
 			}
 		})

@@ -173,10 +173,12 @@ func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 			return
 		}
 	} else {
-		var matched []T
+		// A filtered listing renders each candidate once: the rendering
+		// that matched is the one returned.
+		var matched []map[string]any
 		err := l.candidates(ctx, f, func(v T) error {
-			if f.Match(l.render(c, v), l.res) {
-				matched = append(matched, v)
+			if r := l.render(c, v); f.Match(r, l.res) {
+				matched = append(matched, r)
 			}
 			return nil
 		})
@@ -185,9 +187,14 @@ func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 			return
 		}
 		total = len(matched)
+		resources := make([]any, 0, min(count, max(0, total-offset)))
 		if offset < total {
-			page = matched[offset:min(total, offset+count)]
+			for _, r := range matched[offset:min(total, offset+count)] {
+				resources = append(resources, project(c, r))
+			}
 		}
+		s.writeList(c, resources, total, start)
+		return
 	}
 	resources := make([]any, 0, len(page))
 	for _, v := range page {

@@ -274,6 +274,10 @@ func (s *Server) routes() error {
 }
 
 func (s *Server) logRequests(c *gin.Context) {
+	if !s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
+		c.Next() // logging off (the default): build no record
+		return
+	}
 	start := time.Now()
 	c.Next()
 	// Path only: the query can hold a userName, headers hold credentials.

@@ -61,41 +61,63 @@ func (s *Server) createUser(c *gin.Context) {
 		doc["active"] = true
 	}
 	ctx := c.Request.Context()
-	unlock, ok := s.lockWrites(c)
-	if !ok {
-		return
-	}
-	defer unlock()
-	// okta-wire §7.2: an externalId shared with an ACTIVE user is a
-	// conflict; shared with an inactive one (unassign → reassign with a new
-	// email) a new user is created and the old one stays inactive.
-	if ext := str(doc, "externalId"); ext != "" {
-		others, err := s.store.UsersByExternalID(ctx, ext)
-		if err != nil {
-			s.failErr(c, "user", err)
-			return
-		}
-		for _, o := range others {
-			if o.Active {
-				s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("externalId %q is already used by user %s", ext, o.ID))
-				return
-			}
-		}
-	}
 	now := time.Now().UTC()
 	u := store.User{ID: newID(), Doc: mustJSON(doc), Created: now, Modified: now}
 	fillUser(&u, doc)
-	if err := s.store.CreateUser(ctx, &u); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists", u.UserName))
-			return
-		}
+	var err error
+	if cc, isChecked := s.store.(store.CheckedCreator); isChecked {
+		// The store serialises the check and the insert itself: no lock
+		// here, so concurrent creates share one commit (group commit).
+		err = cc.CreateUserUnlessActiveExternalID(ctx, &u)
+	} else {
+		err = s.createUserLocked(c, &u)
+	}
+	var extErr *store.ExternalIDConflict
+	switch {
+	case errors.As(err, &extErr):
+		s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("externalId %q is already used by user %s", u.ExternalID, extErr.ID))
+		return
+	case errors.Is(err, store.ErrConflict):
+		s.fail(c, http.StatusConflict, "uniqueness", fmt.Sprintf("a user with userName %q already exists", u.UserName))
+		return
+	case errors.Is(err, errAnswered):
+		return
+	case err != nil:
 		s.failErr(c, "user", err)
 		return
 	}
 	out := s.renderUser(c, u)
 	c.Header("Location", out["meta"].(map[string]any)["location"].(string))
 	s.writeJSON(c, http.StatusCreated, out)
+}
+
+// errAnswered means the request has already been answered.
+var errAnswered = errors.New("request answered")
+
+// createUserLocked checks okta-wire §7.2 and creates u under lockWrites, for
+// stores that several servers share (PostgreSQL): an externalId shared with
+// an ACTIVE user is a conflict; shared with an inactive one (unassign →
+// reassign with a new email) a new user is created and the old one stays
+// inactive.
+func (s *Server) createUserLocked(c *gin.Context, u *store.User) error {
+	ctx := c.Request.Context()
+	unlock, ok := s.lockWrites(c)
+	if !ok {
+		return errAnswered
+	}
+	defer unlock()
+	if u.ExternalID != "" {
+		others, err := s.store.UsersByExternalID(ctx, u.ExternalID)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.Active {
+				return &store.ExternalIDConflict{ID: o.ID}
+			}
+		}
+	}
+	return s.store.CreateUser(ctx, u)
 }
 
 func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
@@ -293,6 +315,9 @@ func (s *Server) dropMember(ctx context.Context, userID string) error {
 }
 
 func (s *Server) listUsers(c *gin.Context) {
+	if s.lookupByUserName(c) {
+		return
+	}
 	listResources(s, c, lister[store.User]{
 		kind: "user", res: schema.UserResource,
 		page: s.store.ListUsers, candidates: s.candidateUsers, render: s.renderUser,

@@ -14,6 +14,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -138,4 +139,24 @@ func Open(ctx context.Context, db string, opts Options) (Store, error) {
 		return OpenPostgres(ctx, db, opts)
 	}
 	return OpenSQLite(db, opts)
+}
+
+// ExternalIDConflict is returned by CreateUserUnlessActiveExternalID when an
+// active user (ID) already has the externalId.
+type ExternalIDConflict struct{ ID string }
+
+func (e *ExternalIDConflict) Error() string {
+	return fmt.Sprintf("externalId is already used by active user %s", e.ID)
+}
+
+// CheckedCreator is implemented by stores that serialise every write
+// themselves (SQLite's group commit), so that a handler can leave the
+// check-then-insert of a create to the store instead of holding a lock
+// across it (which would stop concurrent creates from sharing a commit).
+type CheckedCreator interface {
+	// CreateUserUnlessActiveExternalID is CreateUser that first checks, in
+	// the same serialised write, Okta's rule (okta-wire §7.2): if u.ExternalID
+	// is non-empty and an active user already has it, nothing is written and
+	// the error is an *ExternalIDConflict naming that user.
+	CreateUserUnlessActiveExternalID(ctx context.Context, u *User) error
 }

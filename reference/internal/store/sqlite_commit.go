@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// Group commit. Every SQLite write goes through one writer goroutine
+// (committer): writes that arrive while the previous batch is being
+// committed wait and then share the next transaction. Each write runs
+// inside its own savepoint, so one failing write (a userName conflict, a
+// missing id) is rolled back alone and reported to its own caller, while its
+// batch-mates commit. Writes in a batch run one after another in arrival
+// order, so every write sees the ones before it exactly as if each had its
+// own transaction.
+//
+// Durability: a file database runs with synchronous=NORMAL, so COMMIT
+// writes the WAL frames without waiting for the disk, and a syncer
+// goroutine fsyncs the WAL file after each commit, for every batch
+// committed before that fsync began. A caller is answered only after
+// that fsync returned: an acknowledged write is on disk, as with
+// synchronous=FULL, but the writer starts the next transaction while the
+// disk is busy and one fsync covers every batch committed meanwhile.
+// (Until the fsync returns, other requests can already read the batch; a
+// kill -9 keeps it, since the OS has the pages; only a power loss in that
+// window could lose a write that was read but not yet acknowledged.)
+//
+// If the batch transaction itself fails (BEGIN, a savepoint or COMMIT), its
+// writes are retried one per transaction, so a fault in one of them cannot
+// fail the others.
+
+// maxBatch bounds one transaction; it is far above what 16 clients queue.
+const maxBatch = 256
+
+// errClosed is returned by writes submitted after Close.
+var errClosed = errors.New("store is closed")
+
+type writeOp struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+type committer struct {
+	db *sql.DB
+	// wal is the WAL file fsynced before answering; "" (in memory) answers
+	// right after COMMIT.
+	wal     string
+	ops     chan *writeOp
+	synced  chan []done
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+// done is a write whose batch has committed, with its own result.
+type done struct {
+	op  *writeOp
+	err error
+}
+
+func newCommitter(db *sql.DB, wal string) *committer {
+	c := &committer{db: db, wal: wal, ops: make(chan *writeOp), synced: make(chan []done, 64),
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	syncerDone := make(chan struct{})
+	go func() { defer close(syncerDone); c.syncer() }()
+	go func() {
+		defer close(c.stopped)
+		c.run()
+		close(c.synced)
+		<-syncerDone
+	}()
+	return c
+}
+
+// do runs fn in the next batch and returns its error once the batch is
+// durable (or fn's own error once the batch committed without it).
+func (c *committer) do(ctx context.Context, fn func(*sql.Tx) error) error {
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case c.ops <- op:
+	case <-c.stopped:
+		return errClosed
+	case <-ctx.Done():
+		return fmt.Errorf("write not started: %w", ctx.Err())
+	}
+	// Once taken, the write is waited for even if ctx ends: it may commit.
+	return <-op.done
+}
+
+// close stops the writer after the batch in progress; later writes get errClosed.
+func (c *committer) close() {
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	<-c.stopped
+}
+
+func (c *committer) run() {
+	for {
+		var first *writeOp
+		select {
+		case first = <-c.ops:
+		case <-c.stop:
+			return
+		}
+		batch := []*writeOp{first}
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-c.ops:
+				batch = append(batch, op)
+			default:
+				break collect
+			}
+		}
+		c.synced <- c.commit(batch)
+	}
+}
+
+// syncer answers committed batches once the WAL is on disk: one fsync for
+// every batch that committed before it began.
+func (c *committer) syncer() {
+	for first := range c.synced {
+		pending := first
+	drain:
+		for {
+			select {
+			case more, ok := <-c.synced:
+				if !ok {
+					break drain
+				}
+				pending = append(pending, more...)
+			default:
+				break drain
+			}
+		}
+		err := c.syncWAL()
+		for _, d := range pending {
+			if d.err == nil && err != nil {
+				d.err = err
+			}
+			d.op.done <- d.err
+		}
+	}
+}
+
+// syncWAL fsyncs the WAL file (opened afresh each time: SQLite may remove
+// and recreate it). No WAL file means its content was checkpointed into
+// the database when the last connection closed, which SQLite synced.
+func (c *committer) syncWAL() error {
+	if c.wal == "" {
+		return nil
+	}
+	f, err := os.OpenFile(c.wal, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("write not made durable: open WAL: %w", err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write not made durable: fsync WAL: %w", err)
+	}
+	return nil
+}
+
+// commit runs batch in one transaction; on a transaction-level failure it
+// retries each write alone. It returns each write's result.
+func (c *committer) commit(batch []*writeOp) []done {
+	out := make([]done, len(batch))
+	results := make([]error, len(batch))
+	err := c.runBatch(batch, results)
+	for i, op := range batch {
+		out[i] = done{op, results[i]}
+	}
+	if err == nil {
+		return out
+	}
+	if len(batch) == 1 {
+		out[0].err = err
+		return out
+	}
+	for i, op := range batch {
+		res := make([]error, 1)
+		if err := c.runBatch([]*writeOp{op}, res); err != nil {
+			res[0] = err
+		}
+		out[i].err = res[0]
+	}
+	return out
+}
+
+// runBatch executes the writes with a savepoint each and commits. results
+// get each write's own error; a returned error means nothing was committed.
+func (c *committer) runBatch(batch []*writeOp, results []error) error {
+	tx, err := c.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	for i, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			results[i] = fmt.Errorf("write not started: %w", err)
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("savepoint: %w", err)
+		}
+		if results[i] = op.fn(tx); results[i] != nil {
+			if _, err := tx.Exec(`ROLLBACK TO w`); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("rollback to savepoint: %w", err)
+			}
+		}
+		if _, err := tx.Exec(`RELEASE w`); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("release savepoint: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if commitHook != nil {
+		commitHook(len(batch))
+	}
+	return nil
+}
+
+// commitHook, when set (tests only), is told the size of each committed batch.
+var commitHook func(n int)
