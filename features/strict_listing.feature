@@ -35,3 +35,25 @@ Feature: RFC strict tier: listing and attribute selection
     When a SCIM client reads "Ada" with "?excludedAttributes=emails"
     Then the app answers 200
     And the answer has "id" and "userName" and no "emails"
+
+  # Spec: RFC 7643 §7 "returned ... never The attribute is never returned."; RFC 7643 §4.1.1 password "This attribute
+  # MUST NOT be returned (returned never)"; RFC 7644 §3.9 the attributes parameter asks for attributes to return, it
+  # does not override "never"; MUST (the default-tier USR-006 reads one user without attributes=).
+  # Fix: Drop returned-"never" attributes (password) after applying ?attributes=, on listings too: a projection that
+  # copies every requested attribute from the stored row hands out the password or its hash.
+  @LST-004 @must
+  Scenario: A listing that asks for the password by attributes= never returns it
+    When a SCIM client lists users with "attributes=userName,password" and the filter: userName eq "<Ada>"
+    Then the app answers 200
+    And the answer lists exactly the user "Ada"
+    And no listed user carries a password
+
+  # Spec: RFC 7644 §3.4.2 "Resources A multi-valued list of complex objects containing the requested resources. ...
+  # REQUIRED if "totalResults" is non-zero."; SHOULD (the RFC lets an empty answer leave it out, but clients that
+  # iterate "Resources" without a guard fail on it: give an empty array).
+  # Fix: Always write "Resources", as [] when nothing matches: a nil slice with omitempty (or a null) drops it.
+  @LST-005 @should
+  Scenario: An empty ListResponse carries "Resources": []
+    When a SCIM client lists users with the filter: userName eq "nobody-<Ada>"
+    Then the app answers 200
+    And the answer is an empty ListResponse with "Resources" as an empty array

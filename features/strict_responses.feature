@@ -44,3 +44,26 @@ Feature: RFC strict tier: responses
     When a SCIM client creates the user "Ada"
     Then the app answers 201
     And meta.created and meta.lastModified carry a timezone
+
+  # Spec: RFC 7643 §3.1 "resourceType The name of the resource type of the resource. This attribute has a mutability
+  # of "readOnly" and "caseExact" as "true"."; the User resource type's name is "User" (RFC 7643 §8.6); MUST.
+  # Fix: Set meta.resourceType to the resource type's name, "User" (not the endpoint "Users", not "user"), on every
+  # answer that carries a user.
+  @RSP-005 @must
+  Scenario: meta.resourceType of a user is "User"
+    When a SCIM client creates the user "Ada"
+    Then the app answers 201
+    And meta.resourceType is "User"
+
+  # Spec: RFC 7643 §3.1 "version The version of the resource being returned. This value must be the same as the
+  # entity-tag (ETag) HTTP response header"; RFC 7644 §3.14 "When supported, ETags MUST be specified as an HTTP header
+  # and SHOULD be specified within the "version" attribute contained in the resource's "meta" attribute."; MUST.
+  # Fix: Send one version, twice: the ETag header and meta.version with the same value (W/"3" in both), and only
+  # when ServiceProviderConfig says etag.supported: true; a meta.version without an ETag (or different ones) is
+  # the usual mistake.
+  @RSP-006 @must
+  Scenario: meta.version equals the ETag header, as ServiceProviderConfig's etag support says
+    Given "Ada" is assigned to the app
+    When a SCIM client reads "Ada" with ""
+    Then the app answers 200
+    And meta.version and the ETag header agree with each other and with ServiceProviderConfig's etag.supported

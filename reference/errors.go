@@ -100,5 +100,17 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 		s.failErr(c, "response", fmt.Errorf("encode response: %w", err))
 		return
 	}
+	if tag := versionOf(v); tag != "" && status < 300 {
+		c.Header("ETag", tag) // RFC 7643 §3.1: meta.version is the ETag
+	}
 	c.Data(status, scimMedia, body)
+}
+
+// versionOf returns meta.version of a single resource written as a map
+// ("" for anything else, ListResponses included).
+func versionOf(v any) string {
+	m, _ := v.(map[string]any)
+	meta, _ := m["meta"].(map[string]any)
+	s, _ := meta["version"].(string)
+	return s
 }

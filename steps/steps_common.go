@@ -41,6 +41,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerSpecSteps(sc)
 	registerSSOSteps(sc)
 	registerStrictSteps(sc)
+	registerStrictMoreSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.

@@ -154,6 +154,14 @@ func FuzzParseFilter(f *testing.F) {
 	d := doc(f)
 	f.Add(`userName EQ "a@b.c"`)
 	f.Add(`displayName eq "Test SCIMv2"`)
+	// The strict tier's filters (features/strict_filters.feature, strict_listing.feature).
+	for _, s := range []string{`USERNAME eq "a@b.c"`, `userName Eq "a@b.c"`,
+		`(userName eq "a@b.c" or userName eq "nobody-a@b.c") and active eq true`,
+		`userName eq "a@b.c" and not (userName eq "a@b.c")`,
+		`userName eq "a@b.c" and emails[type eq "work" and value co "@"]`,
+		`userName eq "a@b.c" and emails[type eq "home-a@b.c"]`, `userName eq "nobody-a@b.c"`} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if fast, ok := fastEq(s); ok {
 			full, err := parseFull(s)

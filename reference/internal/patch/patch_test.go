@@ -143,6 +143,11 @@ func FuzzApply(f *testing.F) {
 		f.Add("add", s, `[{"value":"v"}]`)
 	}
 	f.Add("replace", "", `{"active":false,"name.givenName":"x"}`)
+	// The strict tier's PATCH operations (features/strict_patch.feature).
+	f.Add("remove", "", `null`)
+	f.Add("replace", `emails[type eq "home"].value`, `"home@example.com"`)
+	f.Add("replace", "displayName", `"Countess of Lovelace"`)
+	f.Add("REMOVE", "", ``)
 	f.Fuzz(func(t *testing.T, op, path, value string) {
 		var v any
 		if json.Unmarshal([]byte(value), &v) != nil {

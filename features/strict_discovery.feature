@@ -1,0 +1,42 @@
+@strict @discovery
+Feature: RFC strict tier: discovery
+  RFC 7644 §4 and RFC 7643 §5-§7 discovery documents beyond what Okta reads.
+  These scenarios run only with --strict.
+
+  # Spec: RFC 7644 §4 "An HTTP GET to the endpoint "/Schemas" SHALL return all supported schemas in ListResponse
+  # format (see Figure 3)."; "/ResourceTypes ... used to discover the types of resources available"; RFC 7643 §6,
+  # §7 give each resource its "schemas"; MUST.
+  # Fix: Answer GET /Schemas and GET /ResourceTypes with a ListResponse (schemas, totalResults, Resources), each
+  # resource with its own schema URN (…:Schema, …:ResourceType); a bare JSON array or a single object is the usual
+  # mistake.
+  @DSC-005 @must
+  Scenario: /Schemas and /ResourceTypes answer ListResponses of schemas and resource types
+    When a SCIM client sends GET "/Schemas"
+    Then the app answers 200
+    And the answer is a ListResponse of resources with the schema "urn:ietf:params:scim:schemas:core:2.0:Schema"
+    When a SCIM client sends GET "/ResourceTypes"
+    Then the app answers 200
+    And the answer is a ListResponse of resources with the schema "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
+
+  # Spec: RFC 7643 §7 "attributes ... type The attribute's data type ... mutability ... returned ... uniqueness"
+  # (each with the values §7 lists), for sub-attributes too; SHOULD (RFC 7643 §2.2 gives defaults, but a client
+  # that builds its mapping from /Schemas cannot tell a default from a forgotten field).
+  # Fix: Write type, mutability, returned and uniqueness on every attribute and sub-attribute of /Schemas, with the
+  # RFC's values ("readWrite", "default", "none", ...); a struct with omitempty drops the defaults.
+  @DSC-006 @should
+  Scenario: Every schema attribute states its type, mutability, returned and uniqueness
+    When a SCIM client sends GET "/Schemas"
+    Then the app answers 200
+    And every attribute of every schema states type, mutability, returned and uniqueness with RFC values
+
+  # Spec: RFC 7643 §5 "filter A complex type that specifies FILTER options. REQUIRED. ... supported A Boolean value
+  # specifying whether or not the operation is supported. REQUIRED."; MUST (a provider whose filters work must not
+  # say they do not: clients that trust it page through every user instead).
+  # Fix: Set filter.supported to true (and maxResults) in /ServiceProviderConfig when GET /Users?filter= works; a
+  # copied template with "supported": false is the usual cause.
+  @DSC-007 @must
+  Scenario: ServiceProviderConfig says filters are supported, as they work
+    Given "Ada" is assigned to the app
+    When a SCIM client sends GET "/ServiceProviderConfig"
+    Then the app answers 200
+    And filter.supported is true, and a userName filter finds "Ada"
