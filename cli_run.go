@@ -45,7 +45,9 @@ removed when the run starts, and a failed pre-flight writes a report too.
 Exit codes: 0 every in-scope required scenario passed and nothing errored;
 1 a required scenario failed (also when others errored: the summary says
 both); 2 a usage, configuration or harness error, a failed pre-flight, an
-errored scenario or an in-scope required scenario that was skipped.`,
+errored scenario or an in-scope required scenario that was skipped.
+With --strict a failed @must strict scenario exits 1; a failed @should one is
+reported and exits 1 only with --strict=should.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := c.Resolve(cmd.Flags(), env.getenv); err != nil {

@@ -1,7 +1,7 @@
 @discovery
 Feature: Discovery endpoints
   Okta does not call these for provisioning, but its older SPEC test and the OIN
-  Wizard's "Import User Schema" read them (okta-wire.md §3, §12.1 SPEC17).
+  Wizard's "Import User Schema" read them (mockidp/okta/WIRE.md §3, §12.1 SPEC17).
 
   # Spec: RFC 7644 §4 "/ServiceProviderConfig"; Okta SPEC17 optional test a.
   @DSC-001 @optional

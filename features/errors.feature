@@ -4,7 +4,7 @@ Feature: Errors Okta can read
   bodies (JSON) with the right status, never HTML pages or server crashes.
 
   # Spec: RFC 7644 §3.12 "404 ... Specified resource ... does not exist"; Okta SPEC tests #4 and #12 use
-  # ids that are not UUIDs (okta-wire.md §10).
+  # ids that are not UUIDs (mockidp/okta/WIRE.md §10).
   @ERR-001 @required
   Scenario: Unknown ids of any shape answer 404 with a SCIM error
     When Okta reads users with these ids:

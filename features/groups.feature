@@ -4,7 +4,7 @@ Feature: Group Push
   sync with PATCH (OIN) or PUT (App Integration Wizard), renames and deletes them.
   These scenarios are out of scope unless the run declares group push (--groups), and required once declared.
 
-  # Spec: Okta SCIM 2.0 guide "Create groups" (okta-wire.md §9.1): lookup by displayName eq, then POST → 201;
+  # Spec: Okta SCIM 2.0 guide "Create groups" (mockidp/okta/WIRE.md §9.1): lookup by displayName eq, then POST → 201;
   # RFC 7644 §3.3.
   @GRP-001 @required
   Scenario: Pushing a group creates it with its members
@@ -16,7 +16,7 @@ Feature: Group Push
     And the app answered Okta's POST /Groups with 201
     And the group "Engineering" in the app has exactly the members "Ada, Bob"
 
-  # Spec: Okta SCIM 2.0 guide "Update group memberships": PATCH add at "members" (okta-wire.md §9.1); RFC 7644 §3.5.2.1.
+  # Spec: Okta SCIM 2.0 guide "Update group memberships": PATCH add at "members" (mockidp/okta/WIRE.md §9.1); RFC 7644 §3.5.2.1.
   @GRP-002 @required
   Scenario: Adding a member to a pushed group
     Given "Ada" is assigned to the app
@@ -26,7 +26,7 @@ Feature: Group Push
     Then Okta records the operation as successful
     And the group "Engineering" in the app has exactly the members "Ada, Cy"
 
-  # Spec: PATCH remove with path members[value eq "id"] (okta-wire.md §9.1); RFC 7644 §3.5.2.2 "the
+  # Spec: PATCH remove with path members[value eq "id"] (mockidp/okta/WIRE.md §9.1); RFC 7644 §3.5.2.2 "the
   # matching values are removed": only the named member, wherever it is in the list.
   @GRP-003 @required
   Scenario: Removing members from a pushed group
@@ -42,7 +42,7 @@ Feature: Group Push
     Then Okta records the operation as successful
     And the group "Engineering" in the app has exactly the members "Cy, Grace"
 
-  # Spec: rename PATCH replace with value {id, displayName} and no path; "ignore an equal id" (okta-wire.md §9.1).
+  # Spec: rename PATCH replace with value {id, displayName} and no path; "ignore an equal id" (mockidp/okta/WIRE.md §9.1).
   @GRP-004 @required
   Scenario: Renaming a pushed group
     Given "Ada" is assigned to the app
@@ -51,7 +51,7 @@ Feature: Group Push
     Then Okta records the operation as successful
     And the group "Engineering" in the app is named "Platform"
 
-  # Spec: OIN QA C9316 "Push Now: full membership overwrite"; PATCH replace at members (okta-wire.md §9.1, §12.4).
+  # Spec: OIN QA C9316 "Push Now: full membership overwrite"; PATCH replace at members (mockidp/okta/WIRE.md §9.1, §12.4).
   @GRP-005 @required
   Scenario: Push Now replaces the member list exactly
     Given "Ada" is assigned to the app
@@ -62,7 +62,7 @@ Feature: Group Push
     Then Okta records the operation as successful
     And the group "Engineering" in the app has exactly the members "Bob, Cy"
 
-  # Spec: Push Groups › Unlink › "Delete the group in the target app" → DELETE /Groups/{id} → 204 (okta-wire.md §9.1);
+  # Spec: Push Groups › Unlink › "Delete the group in the target app" → DELETE /Groups/{id} → 204 (mockidp/okta/WIRE.md §9.1);
   # RFC 7644 §3.6 "the service provider MUST return a 404 ... for all operations" after delete.
   @GRP-006 @required
   Scenario: Unlinking and deleting a pushed group

@@ -4,7 +4,7 @@ Feature: Import users
   counters and stable ordering to see every user exactly once.
 
   # Spec: RFC 7644 §3.4.2.4 pagination ("1-based index", "itemsPerPage ... number of resources returned");
-  # Okta SCIM 2.0 guide "Retrieve users" paging (okta-wire.md §8); okta-wire.md §11 pitfall 16.
+  # Okta SCIM 2.0 guide "Retrieve users" paging (mockidp/okta/WIRE.md §8); mockidp/okta/WIRE.md §11 pitfall 16.
   @IMP-001 @required @exclusive
   Scenario: Paging visits every user exactly once
     Given 5 people from this run are assigned to the app
@@ -15,7 +15,7 @@ Feature: Import users
     And the pages list the users in the same order as the full listing, twice
 
   # Spec: RFC 7644 §3.4.2 "itemsPerPage: The number of resources returned in a list response page";
-  # okta-wire.md §8 (ory/polis PR 4054).
+  # mockidp/okta/WIRE.md §8 (ory/polis PR 4054).
   @IMP-002 @required
   Scenario: itemsPerPage equals the number of resources returned
     Given 3 people from this run are assigned to the app
@@ -29,7 +29,7 @@ Feature: Import users
     And itemsPerPage equals the number of Resources returned
 
   # Spec: RFC 7644 §3.4.2.4 "startIndex ... greater than totalResults ... empty list"; Okta QA probes
-  # startIndex=101&count=100 on small tenants (okta-wire.md §8).
+  # startIndex=101&count=100 on small tenants (mockidp/okta/WIRE.md §8).
   @IMP-003 @required @exclusive
   Scenario: A page past the end is empty
     Given "Ada" is assigned to the app
@@ -39,7 +39,7 @@ Feature: Import users
     And the answer has no Resources
     And itemsPerPage equals the number of Resources returned
 
-  # Spec: Okta imports with count=100 until totalResults (okta-wire.md §8); inactive users are not imported.
+  # Spec: Okta imports with count=100 until totalResults (mockidp/okta/WIRE.md §8); inactive users are not imported.
   @IMP-004 @optional @exclusive
   Scenario: Okta's import sees the assigned users
     Given 2 people from this run are assigned to the app

@@ -5,7 +5,7 @@ Feature: Deactivate, reactivate and change the email by unassign and reassign
   unassigning, editing the email in Okta, and reassigning.
 
   # Spec: Okta SCIM 2.0 guide "Deactivate a user": PATCH {"op":"replace","value":{"active":false}} (OIN) or
-  # PUT active:false (AIW); "200 ... or 204" (okta-wire.md §6); Okta CRUD test #8: GET answers 200 with active false.
+  # PUT active:false (AIW); "200 ... or 204" (mockidp/okta/WIRE.md §6); Okta CRUD test #8: GET answers 200 with active false.
   @USR-010 @required
   Scenario: Unassigning deactivates the user, who still reads back with 200
     Given "Ada" is assigned to the app
@@ -17,7 +17,7 @@ Feature: Deactivate, reactivate and change the email by unassign and reassign
     And the answer has active false
 
   # Spec: Okta KB "Existing SCIM user being created at assignment": the lookup must find inactive users
-  # (okta-wire.md §7.2, §11 pitfall 5).
+  # (mockidp/okta/WIRE.md §7.2, §11 pitfall 5).
   @USR-011 @required
   Scenario: A deactivated user is still found by the userName lookup
     Given "Ada" is assigned to the app
@@ -28,7 +28,7 @@ Feature: Deactivate, reactivate and change the email by unassign and reassign
     And the listed user has active false
 
   # Spec: Okta CRUD test #11 "Verify reactivated": same scim_id, active true; OIN QA C9293 "reactivated, same ID"
-  # (okta-wire.md §6, §12.2).
+  # (mockidp/okta/WIRE.md §6, §12.2).
   @USR-012 @required
   Scenario: Reassigning reactivates the same user
     Given "Ada" is assigned to the app
@@ -41,7 +41,7 @@ Feature: Deactivate, reactivate and change the email by unassign and reassign
     Then the app answers 200
     And the answer has active true
 
-  # Spec: Apollo "unassign the user ... then re-assign them ... with the updated email" (okta-wire.md §7.1, §7.2):
+  # Spec: Apollo "unassign the user ... then re-assign them ... with the updated email" (mockidp/okta/WIRE.md §7.1, §7.2):
   # Okta looks up the new userName and POSTs with the same externalId.
   @USR-013 @required
   Scenario: The primary email changes by unassign, edit and reassign

@@ -1,7 +1,7 @@
 @spec
 Feature: Okta SCIM 2.0 SPEC test parity
   The twelve checks of Okta's published "Okta SCIM 2.0 SPEC Test" (Runscope/BlazeMeter,
-  May 2024; okta-wire.md §12.1), with the same requests and assertions, so that passing
+  May 2024; mockidp/okta/WIRE.md §12.1), with the same requests and assertions, so that passing
   scimconform implies passing Okta's own check. Like Okta's test, they need at least one
   user in the app: the background provisions one.
 
@@ -49,7 +49,7 @@ Feature: Okta SCIM 2.0 SPEC test parity
     And the answer has totalResults 0
 
   # Spec: SPEC24 #6 "Required: Create Okta user with realistic values" — body without externalId/password,
-  # Content-Type application/json (okta-wire.md §11 pitfalls 22, 23).
+  # Content-Type application/json (mockidp/okta/WIRE.md §11 pitfalls 22, 23).
   @SPEC-006 @required
   Scenario: SPEC 6 - Create Okta user with realistic values
     Given a random SPEC test user

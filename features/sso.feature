@@ -12,14 +12,14 @@ Feature: SAML single sign-on tied to provisioning
     Given the app trusts Okta as its SAML identity provider
 
   # Spec: SAML 2.0 Web Browser SSO profile (saml-profiles-2.0-os §4.1); Apollo: "SAML SSO must be set up before
-  # SCIM provisioning" (okta-wire.md APOLLO).
+  # SCIM provisioning" (mockidp/okta/WIRE.md APOLLO).
   @SSO-001 @required
   Scenario: An assigned, provisioned person signs in
     Given "Ada" is assigned to the app
     When "Ada" signs in through Okta
     Then "Ada" is signed in to the app
 
-  # Spec: Okta "Deactivate Users ... revokes access" (okta-wire.md §6; OIN QA C9292 "access revoked").
+  # Spec: Okta "Deactivate Users ... revokes access" (mockidp/okta/WIRE.md §6; OIN QA C9292 "access revoked").
   @SSO-002 @required
   Scenario: A deactivated person cannot sign in, and can again after reassignment
     Given "Ada" is assigned to the app
@@ -31,7 +31,7 @@ Feature: SAML single sign-on tied to provisioning
     And "Ada" signs in through Okta
     Then "Ada" is signed in to the app
 
-  # Spec: okta-wire.md §11 pitfall 21 (SSO must not create users Okta never provisioned, unless JIT is intended).
+  # Spec: mockidp/okta/WIRE.md §11 pitfall 21 (SSO must not create users Okta never provisioned, unless JIT is intended).
   @SSO-003 @required
   Scenario: A person Okta never provisioned is refused
     Given "Ada" is assigned to the app

@@ -6,8 +6,8 @@ Feature: Connection and SCIM token
   right token was first shown to be accepted (an HTTP answer that is not 401/403), and
   no answer at all is an error, never a refusal.
 
-  # Spec: Okta SCIM guide "Test API Credentials" (okta-wire.md §3): GET /Users?startIndex=1&count=2;
-  # "itemsPerPage, startIndex, totalResults need to be exchanged as integers" (okta-wire.md §8, RFC 7644 §3.4.2).
+  # Spec: Okta SCIM guide "Test API Credentials" (mockidp/okta/WIRE.md §3): GET /Users?startIndex=1&count=2;
+  # "itemsPerPage, startIndex, totalResults need to be exchanged as integers" (mockidp/okta/WIRE.md §8, RFC 7644 §3.4.2).
   @AUTH-001 @required
   Scenario: Test API Credentials succeeds with the right token
     When Okta tests the API credentials
@@ -16,7 +16,7 @@ Feature: Connection and SCIM token
     And Okta records the operation as successful
 
   # Spec: RFC 7644 §2 "the service provider MUST ... authenticate" and §3.12 error body;
-  # Okta SPEC test #11 requires 401 with an Error schema and a detail (okta-wire.md §10).
+  # Okta SPEC test #11 requires 401 with an Error schema and a detail (mockidp/okta/WIRE.md §10).
   @AUTH-002 @required
   Scenario: Every endpoint and method refuses a request without a token
     Given the right token is accepted on every SCIM endpoint and method
@@ -30,7 +30,7 @@ Feature: Connection and SCIM token
     When every SCIM endpoint and method is called with a wrong bearer token
     Then every answer is 401 with a SCIM error body
 
-  # Spec: Okta SCIM 2.0 SPEC test #11 "Check status 401" sends "Authorization: non-token" (okta-wire.md §12.1).
+  # Spec: Okta SCIM 2.0 SPEC test #11 "Check status 401" sends "Authorization: non-token" (mockidp/okta/WIRE.md §12.1).
   @AUTH-004 @required
   Scenario: A request with "Authorization: non-token" is refused
     Given the right token is accepted for the lookup of "Ada"

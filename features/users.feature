@@ -3,7 +3,7 @@ Feature: Create users (assign a person to the app in Okta)
   When an admin assigns a person to the app, Okta looks the user up by userName and,
   if the app does not know the user, creates it with POST /Users.
 
-  # Spec: Okta SCIM 2.0 guide "Determine if the user already exists" (okta-wire.md §4.1):
+  # Spec: Okta SCIM 2.0 guide "Determine if the user already exists" (mockidp/okta/WIRE.md §4.1):
   # "GET /Users?filter=userName eq ... → 200 ListResponse with totalResults:0"; Okta SPEC tests #3 and #5.
   @USR-001 @required
   Scenario: The lookup before create answers an empty list
@@ -14,7 +14,7 @@ Feature: Create users (assign a person to the app in Okta)
     And the answer has totalResults 0
 
   # Spec: RFC 7644 §3.3 "the server SHALL return 201 Created ... the resource representation";
-  # Okta SCIM 2.0 guide "Create the user" (okta-wire.md §4.2, §4.3); Okta SPEC test #6.
+  # Okta SCIM 2.0 guide "Create the user" (mockidp/okta/WIRE.md §4.2, §4.3); Okta SPEC test #6.
   @USR-002 @required
   Scenario: Assigning a new person creates the user
     Given a new person "Ada" in Okta
@@ -32,7 +32,7 @@ Feature: Create users (assign a person to the app in Okta)
     And the answer is the user "Ada" as Okta sent it
 
   # Spec: RFC 7643 §4.1.1 "userName ... caseExact false"; RFC 7644 §3.4.2.2 "eq";
-  # Okta SPEC test #9 "Username Case Sensitivity Check"; okta-wire.md §11 pitfall 2.
+  # Okta SPEC test #9 "Username Case Sensitivity Check"; mockidp/okta/WIRE.md §11 pitfall 2.
   @USR-004 @required
   Scenario: The lookup finds the user in any letter case
     Given "Ada" is assigned to the app
@@ -59,7 +59,7 @@ Feature: Create users (assign a person to the app in Okta)
     And the answer has scimType "uniqueness"
 
   # Spec: RFC 7643 §4.1.1 "password ... This attribute MUST NOT be returned (returned never)";
-  # Okta sends password, groups, locale and externalId on create (okta-wire.md §4.2). The sent value must
+  # Okta sends password, groups, locale and externalId on create (mockidp/okta/WIRE.md §4.2). The sent value must
   # appear nowhere in the answer: under no key, at no depth (e.g. credential.value or an extension).
   @USR-006 @required
   Scenario: Okta's extra attributes are accepted and the password is never returned
@@ -73,7 +73,7 @@ Feature: Create users (assign a person to the app in Okta)
     And the answer has externalId equal to the Okta user id of "Ada"
 
   # Spec: Okta SCIM 2.0 guide "Update a specific user (PUT)": GET then PUT with the changed attributes
-  # (okta-wire.md §5.1); RFC 7644 §3.5.1.
+  # (mockidp/okta/WIRE.md §5.1); RFC 7644 §3.5.1.
   @USR-007 @required
   Scenario: A profile update changes the name and it reads back
     Given "Ada" is assigned to the app
@@ -84,7 +84,7 @@ Feature: Create users (assign a person to the app in Okta)
 
   # Spec: RFC 7644 §3.5.1 "readOnly ... values provided SHALL be ignored"; Okta's PUT is the server's GET answer
   # sent back (id, meta and whatever else the server returned) plus Okta's own "groups": [] and "password"
-  # (okta-wire.md §5.1: Okta SCIM 2.0 guide PUT sample with id, groups, meta; 2018 PUT sample with password,
+  # (mockidp/okta/WIRE.md §5.1: Okta SCIM 2.0 guide PUT sample with id, groups, meta; 2018 PUT sample with password,
   # groups; FZ capture echoing server-only fields). Okta never adds an extension the server did not return.
   @USR-008 @required
   Scenario: A PUT that echoes the server's own fields with Okta's password and groups is accepted
@@ -95,7 +95,7 @@ Feature: Create users (assign a person to the app in Okta)
     And the answer is the user "Ada" as Okta sent it
 
   # Spec: RFC 7644 §3.12 scimType "mutability"; Apollo: "to change a user's primary email address you must first
-  # unassign the user ... then re-assign" (okta-wire.md §7.2); never a silent 200 that changes nothing.
+  # unassign the user ... then re-assign" (mockidp/okta/WIRE.md §7.2); never a silent 200 that changes nothing.
   @USR-009 @required
   Scenario: Changing the primary email by an update is applied or refused clearly
     Given "Ada" is assigned to the app

@@ -125,7 +125,7 @@ func (m *TokenManager) Verify(ctx context.Context, secret string) (string, bool,
 }
 
 // authenticate accepts Bearer tokens, and when configured bare tokens
-// (okta-wire §2.2 OIN "Header") and Basic credentials; anything else is 401
+// (mockidp/okta/WIRE.md §2.2 OIN "Header") and Basic credentials; anything else is 401
 // with WWW-Authenticate. It also applies the rate limit per credential.
 func (s *Server) authenticate(c *gin.Context) {
 	key, detail := s.credential(c)
@@ -198,7 +198,7 @@ func newRateLimiter(perSecond float64) *rateLimiter {
 }
 
 // allow takes one request from key's bucket, or returns the whole seconds
-// to wait (at least 1) for Retry-After (okta-wire §2.5: integer seconds).
+// to wait (at least 1) for Retry-After (mockidp/okta/WIRE.md §2.5: integer seconds).
 func (l *rateLimiter) allow(key string, now time.Time) (int, bool) {
 	l.mu.Lock()
 	b := l.buckets[key]

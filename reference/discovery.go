@@ -12,7 +12,7 @@ import (
 
 // Discovery endpoints (RFC 7644 §4) are public: they describe the server,
 // hold no tenant data, and Okta's OIN "Import User Schema" reads them
-// (okta-wire §3). Only GET is allowed; other methods get 405 with Allow.
+// (mockidp/okta/WIRE.md §3). Only GET is allowed; other methods get 405 with Allow.
 
 func (s *Server) spc(c *gin.Context) map[string]any {
 	return map[string]any{

@@ -95,7 +95,7 @@ var probes = map[string]probe{
 	},
 	"strict-put": func(t *testing.T, ts *tserver, p string) bool {
 		id := ts.createUser(p+"a@x", "")
-		body := ts.do("GET", "/scim/v2/Users/"+id, "").body // okta-wire §5.1: GET body merged
+		body := ts.do("GET", "/scim/v2/Users/"+id, "").body // mockidp/okta/WIRE.md §5.1: GET body merged
 		body["password"], body["groups"], body["nickName"], body["x-custom"] = "p", []any{}, "Ada", "y"
 		b, _ := json.Marshal(body)
 		return ts.do("PUT", "/scim/v2/Users/"+id, string(b)).code == 200

@@ -25,7 +25,7 @@ func (s *Server) renderGroup(c *gin.Context, g store.Group) map[string]any {
 }
 
 // checkGroup validates displayName and members: every member value must be
-// an existing user id (okta-wire §9: value = the server's user id);
+// an existing user id (mockidp/okta/WIRE.md §9: value = the server's user id);
 // duplicates are merged and a missing display is filled with the userName.
 func (s *Server) checkGroup(ctx context.Context, doc map[string]any) (int, string, string) {
 	if strings.TrimSpace(str(doc, "displayName")) == "" {
@@ -176,7 +176,7 @@ func (s *Server) patchGroup(c *gin.Context) {
 }
 
 func (s *Server) deleteGroup(c *gin.Context) {
-	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	// Any id shape is simply looked up: unknown ⇒ 404 (mockidp/okta/WIRE.md §10).
 	id := c.Param("id")
 	if err := s.store.DeleteGroup(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {

@@ -115,7 +115,7 @@ func (r resp) str(key string) string {
 	return v
 }
 
-// okta-wire §4.2: the POST body Okta sends on assignment.
+// mockidp/okta/WIRE.md §4.2: the POST body Okta sends on assignment.
 func oktaUser(userName, externalID string) string {
 	b, _ := json.Marshal(map[string]any{
 		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:User"},

@@ -1,6 +1,6 @@
 // Package reference is the reference SCIM 2.0 service provider: a gin
 // server that behaves like a well-built SaaS app receiving Okta
-// provisioning (okta-wire.md). It is the yardstick the conformance suite is
+// provisioning (mockidp/okta/WIRE.md). It is the yardstick the conformance suite is
 // proven against and backs `scimconform demo` (in-process) and
 // `scimconform serve`. Requests flow: gin middleware (logging, recovery,
 // auth, rate limit, body limit, content type) → handlers (users.go,
@@ -95,7 +95,7 @@ func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
 func WithToken(secret string) Option { return func(c *config) { c.tokens = append(c.tokens, secret) } }
 
 // WithBareTokenAuth also accepts "Authorization: <token>" without a scheme
-// (Okta OIN "Header" mode, okta-wire §2.2).
+// (Okta OIN "Header" mode, mockidp/okta/WIRE.md §2.2).
 func WithBareTokenAuth(on bool) Option { return func(c *config) { c.bareToken = on } }
 
 // WithBasicAuth also accepts HTTP Basic with this user and password (Okta
@@ -317,7 +317,7 @@ type Running struct {
 func (r *Running) BaseURL() string { return r.URL + BasePath }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves in the background
-// with bounded timeouts (Okta gives up after 60 s, okta-wire §2.5).
+// with bounded timeouts (Okta gives up after 60 s, mockidp/okta/WIRE.md §2.5).
 func (s *Server) Start(addr string) (*Running, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

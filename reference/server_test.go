@@ -16,7 +16,7 @@ import (
 
 func TestUserLifecycleOkta(t *testing.T) {
 	ts := newT(t)
-	// okta-wire §4.1: lookup first, 200 with totalResults 0 and Resources [].
+	// mockidp/okta/WIRE.md §4.1: lookup first, 200 with totalResults 0 and Resources [].
 	r := ts.do("GET", "/scim/v2/Users?filter=userName%20eq%20%22test.user%40okta.local%22&startIndex=1&count=100", "").must(t, 200)
 	if r.raw == "" || !strings.Contains(r.raw, `"Resources":[]`) || r.body["totalResults"] != 0.0 || r.body["itemsPerPage"] != 0.0 || r.body["startIndex"] != 1.0 {
 		t.Fatalf("empty lookup: %s", r.raw)
@@ -36,14 +36,14 @@ func TestUserLifecycleOkta(t *testing.T) {
 	if ct := r.hdr.Get("Content-Type"); ct != "application/scim+json; charset=utf-8" {
 		t.Fatalf("Content-Type %q", ct)
 	}
-	// Case-insensitive lookup finds it, with + as space (okta-wire §2.3, §11 #2, #15).
+	// Case-insensitive lookup finds it, with + as space (mockidp/okta/WIRE.md §2.3, §11 #2, #15).
 	r = ts.do("GET", "/scim/v2/Users?filter=userName+eq+%22TEST.USER%40OKTA.LOCAL%22&startIndex=1&count=100", "").must(t, 200)
 	if r.body["totalResults"] != 1.0 || resources(r.body)[0]["id"] != id {
 		t.Fatalf("lookup: %s", r.raw)
 	}
 	// Duplicate in another case: 409 uniqueness.
 	ts.do("POST", "/scim/v2/Users", oktaUser("test.user@OKTA.local", "00uother")).scimErr(t, 409, "uniqueness")
-	// Deactivate the Okta way, then it stays visible (okta-wire §6, §7.2).
+	// Deactivate the Okta way, then it stays visible (mockidp/okta/WIRE.md §6, §7.2).
 	r = ts.do("PATCH", "/scim/v2/Users/"+id, deactivate).must(t, 200)
 	if r.body["active"] != false {
 		t.Fatalf("after deactivate: %s", r.raw)
@@ -61,7 +61,7 @@ func TestUserLifecycleOkta(t *testing.T) {
 	if r.body["active"] != true {
 		t.Fatalf("reactivate: %s", r.raw)
 	}
-	// okta-wire §5.1: PUT is the GET body merged with changes, incl. id, meta, groups, password.
+	// mockidp/okta/WIRE.md §5.1: PUT is the GET body merged with changes, incl. id, meta, groups, password.
 	get := ts.do("GET", "/scim/v2/Users/"+id, "").must(t, 200)
 	body := get.body
 	body["name"] = map[string]any{"givenName": "Another", "middleName": "Excited", "familyName": "User"}
@@ -107,7 +107,7 @@ func TestEmailPolicy(t *testing.T) {
 		ts.do("PATCH", "/scim/v2/Users/"+id, `{"Operations":[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}]}`).scimErr(t, 400, "mutability")
 		ts.do("PATCH", "/scim/v2/Users/"+id, `{"Operations":[{"op":"replace","value":{"userName":"new@example.com"}}]}`).scimErr(t, 400, "mutability")
 		rename(ts, id, "ada@example.com").must(t, 200) // same value = no change
-		// okta-wire §7: unassign (deactivate), then reassign with the new email and the same externalId.
+		// mockidp/okta/WIRE.md §7: unassign (deactivate), then reassign with the new email and the same externalId.
 		ts.do("PATCH", "/scim/v2/Users/"+id, deactivate).must(t, 200)
 		newID := ts.createUser("ada.lovelace@example.com", "00uAda")
 		if newID == id {
@@ -139,7 +139,7 @@ func TestGroupsOkta(t *testing.T) {
 	u1 := ts.createUser("u1@example.com", "00u1")
 	u2 := ts.createUser("u2@example.com", "00u2")
 	u3 := ts.createUser("u3@example.com", "00u3")
-	// okta-wire §9: lookup, create, read.
+	// mockidp/okta/WIRE.md §9: lookup, create, read.
 	r := ts.do("GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Test%20SCIMv2%22&startIndex=1&count=100", "").must(t, 200)
 	if r.body["totalResults"] != 0.0 {
 		t.Fatalf("lookup: %s", r.raw)
@@ -219,7 +219,7 @@ func TestPaging(t *testing.T) {
 		{"?startIndex=1&count=2", 5, 1, 2, ids[0]},
 		{"?startIndex=3&count=2", 5, 3, 2, ids[2]},
 		{"?startIndex=5&count=100", 5, 5, 1, ids[4]},
-		{"?startIndex=101&count=100", 5, 101, 0, ""}, // okta-wire §8 QA probe
+		{"?startIndex=101&count=100", 5, 101, 0, ""}, // mockidp/okta/WIRE.md §8 QA probe
 		{"?startIndex=0&count=1", 5, 1, 1, ids[0]},
 		{"?startIndex=-4", 5, 1, 5, ids[0]},
 		{"?count=0", 5, 1, 0, ""},

@@ -159,7 +159,7 @@ func hasTag(tags []string, want ...string) bool {
 // TestSharedPostgresConcurrentCreate: the same new userName created at the
 // same moment through both servers yields exactly one user and one 409,
 // round after round. So does the same externalId with two different
-// userNames (okta-wire §7.2: an externalId shared with an active user is a
+// userNames (mockidp/okta/WIRE.md §7.2: an externalId shared with an active user is a
 // conflict), which holds only because the servers' check-then-insert runs
 // under the database's write lock, not just each process's mutex.
 func TestSharedPostgresConcurrentCreate(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/scimconform/scimconform/reference/internal/store"
 )
 
-// mutabilityDetail is what the Okta admin sees (okta-wire §10: detail is
+// mutabilityDetail is what the Okta admin sees (mockidp/okta/WIRE.md §10: detail is
 // shown verbatim) when Apollo's email policy refuses an update (§7.2).
 const mutabilityDetail = "userName/primary email cannot be changed by an update; unassign the user from the app in Okta, change the email, then assign the user again"
 
@@ -94,7 +94,7 @@ func (s *Server) createUser(c *gin.Context) {
 // errAnswered means the request has already been answered.
 var errAnswered = errors.New("request answered")
 
-// createUserLocked checks okta-wire §7.2 and creates u under lockWrites, for
+// createUserLocked checks mockidp/okta/WIRE.md §7.2 and creates u under lockWrites, for
 // stores that several servers share (PostgreSQL): an externalId shared with
 // an ACTIVE user is a conflict; shared with an inactive one (unassign →
 // reassign with a new email) a new user is created and the old one stays
@@ -129,7 +129,7 @@ func (s *Server) loadUser(c *gin.Context) (store.User, bool) {
 // unknown id of any shape, or the mapped store error.
 func loadResource[T any](s *Server, c *gin.Context, kind string, get func(context.Context, string) (T, error)) (T, bool) {
 	var zero T
-	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	// Any id shape is simply looked up: unknown ⇒ 404 (mockidp/okta/WIRE.md §10).
 	id := c.Param("id")
 	v, err := get(c.Request.Context(), id)
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *Server) getUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	// okta-wire §7.2: deactivated users stay readable (200, active:false).
+	// mockidp/okta/WIRE.md §7.2: deactivated users stay readable (200, active:false).
 	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
 }
 
@@ -172,7 +172,7 @@ func (s *Server) putUser(c *gin.Context) {
 	prev := decodeDoc(old.Doc)
 	// RFC 7644 §3.5.1 replaces the resource; attributes Okta always sends
 	// but a hand-written client may omit keep their value rather than being
-	// wiped (okta-wire §11 #24: never lose the externalId link).
+	// wiped (mockidp/okta/WIRE.md §11 #24: never lose the externalId link).
 	for _, k := range []string{"active", "externalId", "emails"} {
 		if _, has := doc[k]; !has {
 			if v, had := prev[k]; had {
@@ -260,7 +260,7 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
-	// Any id shape is simply looked up: unknown ⇒ 404 (okta-wire §10).
+	// Any id shape is simply looked up: unknown ⇒ 404 (mockidp/okta/WIRE.md §10).
 	id := c.Param("id")
 	unlock, ok := s.lockWrites(c)
 	if !ok {

@@ -75,7 +75,8 @@ type cukeEmbedding struct {
 // is an embedding with mime_type text/plain and base64 data. Cucumber has no
 // scenario-level reason, so a skipped scenario's reason becomes its
 // description; a not-in-scope scenario is skipped with the description
-// "not in scope: <reason>"; a waived scenario has its waiver as the
+// "not in scope: <reason>"; a failure at the scenario's own checks has
+// "How to fix: <hint>" (Scenario.Fix) in its description; a waived scenario has its waiver as the
 // description and its failed step as "skipped" (the error message keeps
 // the failure). Cucumber has no run level either, so every feature's
 // description carries the run's verdict (Totals.VerdictText), scope and
@@ -128,6 +129,9 @@ func WriteCucumber(w io.Writer, r *Run) error {
 				el.Description = "blocked by " + sc.BlockedBy
 			case sc.Status == StatusSkip || len(sc.Steps) == 0:
 				el.Description = sc.Reason
+			}
+			if fix := sc.fixHint(); fix != "" {
+				el.Description = strings.TrimLeft(el.Description+"\nHow to fix: "+fix, "\n")
 			}
 			for _, t := range sc.Tags {
 				el.Tags = append(el.Tags, cukeTag{Name: t, Line: sc.Line - 1})

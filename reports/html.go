@@ -46,6 +46,7 @@ type htmlPage struct {
 	Started, Finished    string
 	Duration             string
 	Groups               []htmlGroup
+	StrictGrades         []StrictGrade
 	AreaNames, TierNames []string
 	Scenarios            []htmlScenario
 	Stale                []string
@@ -70,8 +71,11 @@ type htmlScenario struct {
 	ID, Title, Tier, Status, StatusLabel string
 	// TierLabel is the tier as shown: with the declared capability that
 	// makes the scenario required (Run.tierLabel). Tier stays the filter key.
-	TierLabel                   string
-	Reason, FullReason          string
+	TierLabel          string
+	Reason, FullReason string
+	// Fix is the catalogue's how-to-fix hint for a failure at the
+	// scenario's own checks (Scenario.fixHint); empty otherwise.
+	Fix                         string
 	Feature, URI                string
 	Line                        int
 	Areas                       []string
@@ -115,11 +119,13 @@ type htmlExchangeData struct {
 // WriteHTML writes report.html: one self-contained page (inline CSS and
 // JavaScript, no network access, allowed by its Content-Security-Policy
 // only to run its own script) that opens from disk. It shows the run's
-// target and counts overall, per area and per tier, then every scenario,
+// target and counts overall, per area and per tier (and the strict tier's
+// grade per area, table#strict-grades, when it was in scope), then every scenario,
 // failures first (fail, error, pass, skip), filterable by status
 // (#filter-status), area (#filter-area), tier (#filter-tier) and text
 // (#search). Each scenario (li.scenario[data-id][data-status] in
-// #scenarios) expands to its steps; each step lists its exchanges
+// #scenarios) shows its reason and, for a failure at its own checks, the
+// catalogue's hint (div.fix "How to fix: ...") and expands to its steps; each step lists its exchanges
 // (details.exchange, collapsed), whose headers and pretty-printed,
 // highlighted JSON bodies are rendered from data embedded once in the page
 // (gzip-compressed JSON, decoded with the browser's DecompressionStream),
@@ -175,6 +181,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 	}
 	areas, tiers := r.groupCounts(areasOf), r.groupCounts(tierOf)
 	p.Groups = []htmlGroup{{"area", "Area", areas}, {"tier", "Tier", tiers}}
+	p.StrictGrades = r.StrictGrades()
 	for _, c := range areas {
 		p.AreaNames = append(p.AreaNames, c.Name)
 	}
@@ -191,6 +198,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 			Areas: sc.Areas, AreasAttr: strings.Join(sc.Areas, " "),
 			Duration: fmtMS(sc.DurationMS),
 			Tags:     sc.Tags,
+			Fix:      sc.fixHint(),
 		}
 		if sc.Status != StatusPass {
 			hs.Reason = oneLineReason(sc, 300)
@@ -202,7 +210,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 				hs.FullReason = full
 			}
 		}
-		hs.Search = strings.ToLower(strings.Join(append([]string{sc.ID, sc.Title, hs.TierLabel, f.Name, hs.Reason, string(sc.Status)},
+		hs.Search = strings.ToLower(strings.Join(append([]string{sc.ID, sc.Title, hs.TierLabel, f.Name, strings.TrimSpace(hs.Reason + " " + hs.Fix), string(sc.Status)},
 			append(sc.Tags, sc.SpecRefs...)...), " "))
 		for _, ref := range sc.SpecRefs {
 			hs.SpecRefs = append(hs.SpecRefs, specLink(ref))

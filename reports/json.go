@@ -14,18 +14,22 @@ type jsonRun struct {
 	Run
 	Verdict     Verdict `json:"verdict"`
 	VerdictText string  `json:"verdictText"`
+	// StrictGrades is Run.StrictGrades: absent when the strict tier was
+	// not in scope.
+	StrictGrades []StrictGrade `json:"strictGrades,omitempty"`
 }
 
 // WriteJSON writes r as results.json: indented JSON in the schema described
-// in SCHEMA.md, with the verdict (Totals.Verdict) and its text
-// (Totals.VerdictText) after the run's fields. An empty SchemaVersion is
+// in SCHEMA.md, with the verdict (Totals.Verdict), its text
+// (Totals.VerdictText) and, when the strict tier was in scope, the grade
+// per area (Run.StrictGrades, "strictGrades") after the run's fields. An empty SchemaVersion is
 // written as SchemaVersion; r itself is not modified.
 func WriteJSON(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write results.json: nil run")
 	}
 	t := r.totals()
-	c := jsonRun{Run: *r, Verdict: t.Verdict(), VerdictText: t.VerdictText()}
+	c := jsonRun{Run: *r, Verdict: t.Verdict(), VerdictText: t.VerdictText(), StrictGrades: r.StrictGrades()}
 	if c.SchemaVersion == "" {
 		c.SchemaVersion = SchemaVersion
 	}

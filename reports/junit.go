@@ -71,7 +71,7 @@ type junitSkipped struct {
 // required before optional, then catalogue order; file and line keep the
 // catalogue position). A failed or
 // errored scenario gets <failure message="..." type="fail|error"> whose text
-// holds the failing step, expected vs actual and a transcript excerpt of
+// holds the "How to fix" hint (Scenario.Fix) of a failure, the failing step, expected vs actual and a transcript excerpt of
 // that step's exchanges; a skipped one gets <skipped message="reason"/>, a
 // not-in-scope one <skipped message="not in scope: ..."/>, a waived one
 // <skipped message="waived until ...: reason; failure: ..."/>. Every suite
@@ -196,13 +196,17 @@ func junitSeconds(s float64) string {
 	return strconv.FormatFloat(s, 'f', 3, 64)
 }
 
-// junitFailureText is the body of a <failure>: the scenario's steps with
+// junitFailureText is the body of a <failure>: the scenario's reason, the
+// catalogue's "How to fix" hint for a failure at its own checks, its steps with
 // their statuses, the failing step's expected vs actual, and the last
 // exchanges of the failing step.
 func junitFailureText(sc *Scenario) string {
 	var b strings.Builder
 	if sc.Reason != "" {
 		fmt.Fprintf(&b, "%s\n\n", sc.Reason)
+	}
+	if fix := sc.fixHint(); fix != "" {
+		fmt.Fprintf(&b, "How to fix: %s\n\n", fix)
 	}
 	for i := range sc.Steps {
 		st := &sc.Steps[i]

@@ -14,7 +14,9 @@ const mdMaxRows = 100
 // $GITHUB_STEP_SUMMARY and pull-request comments: a verdict line
 // (Totals.VerdictText), the target, the scope (one line per capability,
 // in scope or not, with the flag that declares it), a counts table, per-area and per-tier tables, a table of failing
-// scenarios with their one-line reasons, and the skipped scenarios with
+// scenarios with their one-line reasons (and a "How to fix" column, the
+// catalogue's Scenario.Fix, when a failure has a hint), the strict tier's
+// grade per area when it was in scope (Run.StrictGrades), and the skipped scenarios with
 // reasons and the not-in-scope scenarios in collapsed blocks. Text from the run is escaped so that it
 // cannot break the tables or inject markup.
 func WriteMarkdown(w io.Writer, r *Run) error {
@@ -114,14 +116,36 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		failing = own
 	}
 	if len(failing) > 0 {
-		b.WriteString("### Failing scenarios\n\n| Status | ID | Tier | Scenario | Reason |\n|---|---|---|---|---|\n")
+		// The "How to fix" column appears only when some row has a hint,
+		// so a default (Okta) run's table keeps its shape.
+		withFix := false
+		for i, ref := range failing {
+			withFix = withFix || (i < mdMaxRows && ref.Scenario.fixHint() != "")
+		}
+		b.WriteString("### Failing scenarios\n\n| Status | ID | Tier | Scenario | Reason |")
+		if withFix {
+			b.WriteString(" How to fix |\n|---|---|---|---|---|---|\n")
+		} else {
+			b.WriteString("\n|---|---|---|---|---|\n")
+		}
 		for i, ref := range failing {
 			if i == mdMaxRows {
 				fmt.Fprintf(&b, "\n… and %d more, see report.html\n", len(failing)-mdMaxRows)
 				break
 			}
 			sc := ref.Scenario
-			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |\n", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+			fmt.Fprintf(&b, "| %s%s | `%s` | %s | %s | %s |", mdStatus(sc.Status), mdText(regressionMark(sc)), mdCode(sc.ID), mdText(r.tierLabel(sc)), mdText(sc.Title), mdText(oneLineReason(sc, 200)))
+			if withFix {
+				fmt.Fprintf(&b, " %s |", mdText(sc.fixHint()))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	if grades := r.StrictGrades(); len(grades) > 0 {
+		b.WriteString("### Strict tier (RFC 7643/7644) per area\n\n| Area | Grade | MUST failed | SHOULD failed | Undecided |\n|---|---|---:|---:|---:|\n")
+		for _, g := range grades {
+			fmt.Fprintf(&b, "| %s | %s | %d of %d | %d of %d | %d |\n", mdText(g.Area), mdGrade(g.Grade), g.MustFailed, g.Must, g.ShouldFailed, g.Should, g.Undecided)
 		}
 		b.WriteString("\n")
 	}
@@ -169,6 +193,12 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		return fmt.Errorf("write summary.md: %w", err)
 	}
 	return nil
+}
+
+// mdGrade is a StrictGrade's grade with the icon of its status.
+func mdGrade(g string) string {
+	icon := map[string]string{GradeFailsMust: "❌", GradeFailsShould: "⚠️", GradeUndecided: "💥", GradePasses: "✅"}[g]
+	return strings.TrimSpace(icon + " " + mdText(g))
 }
 
 func mdStatus(s Status) string {

@@ -9,7 +9,9 @@ import (
 // WriteTerminalSummary prints the end-of-run summary for a terminal: the
 // counts, a line per capability not in scope, each failing or errored
 // scenario (and each skipped required one) with a one-line reason (expected
-// vs actual where the check compared values), the verdict line
+// vs actual where the check compared values) and, for a failure at its own
+// checks, the catalogue's "How to fix" hint (Scenario.Fix), the strict
+// tier's grade per area when it was in scope (Run.StrictGrades), the verdict line
 // (Totals.VerdictText) and the path of report.html when htmlPath is not
 // empty. Write errors are ignored: the
 // summary is a courtesy, the files are the evidence.
@@ -105,6 +107,15 @@ func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 			if ex := offendingExchange(sc); ex != nil {
 				fmt.Fprintf(&b, "  %-5s %-*s ↳ %s\n", "", width, "", exchangeLine(ex, 160))
 			}
+			if fix := sc.fixHint(); fix != "" {
+				fmt.Fprintf(&b, "  %-5s %-*s How to fix: %s\n", "", width, "", fix)
+			}
+		}
+	}
+	if grades := r.StrictGrades(); len(grades) > 0 {
+		b.WriteString("\nStrict tier (RFC 7643/7644) per area:\n")
+		for _, g := range grades {
+			fmt.Fprintf(&b, "  %s\n", g.Text())
 		}
 	}
 	var waived []*Scenario

@@ -308,7 +308,7 @@ func (w *world) checkSCIMError(ex *okta.Exchange, status int) {
 
 // checkListResponse checks the ListResponse shape Okta relies on: the
 // ListResponse schema and integer totalResults, startIndex and itemsPerPage
-// (okta-wire.md §8), and Resources as an array when present or needed.
+// (mockidp/okta/WIRE.md §8), and Resources as an array when present or needed.
 func (w *world) checkListResponse(ex *okta.Exchange) map[string]any {
 	obj := w.objectOf(ex)
 	if obj == nil {

@@ -44,12 +44,12 @@ func TestCatalogRejectsBadFeatures(t *testing.T) {
 
 func TestSpecRefsSplitAtSemicolons(t *testing.T) {
 	all, err := catalogFrom(fstest.MapFS{"x.feature": {Data: []byte(
-		"@area\nFeature: f\n  # Spec: RFC 7644 §3.3; Okta SPEC test #6\n  # (okta-wire.md §4.2).\n  @ABC-001 @required\n  Scenario: s\n    Given x\n")}})
+		"@area\nFeature: f\n  # Spec: RFC 7644 §3.3; Okta SPEC test #6\n  # (mockidp/okta/WIRE.md §4.2).\n  @ABC-001 @required\n  Scenario: s\n    Given x\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(all[0].SpecRefs, "|")
-	if got != "RFC 7644 §3.3|Okta SPEC test #6 (okta-wire.md §4.2)." {
+	if got != "RFC 7644 §3.3|Okta SPEC test #6 (mockidp/okta/WIRE.md §4.2)." {
 		t.Fatalf("spec refs %q", got)
 	}
 	if all[0].Areas[0] != "area" || all[0].Tier != "required" || all[0].ID != "ABC-001" {

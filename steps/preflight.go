@@ -36,7 +36,7 @@ func (e *PreflightError) Unwrap() error { return e.Err }
 
 // Preflight checks that the target is reachable, that TLS works and that
 // the credentials are accepted, by sending Okta's "Test API Credentials"
-// probe (okta-wire.md §3). It returns a *PreflightError describing the
+// probe (mockidp/okta/WIRE.md §3). It returns a *PreflightError describing the
 // first problem, or nil. cfg must have been validated.
 func Preflight(ctx context.Context, cfg Config) error {
 	if err := cfg.Validate(); err != nil {

@@ -303,7 +303,7 @@ func (w *world) acceptRightToken(ctx context.Context, r okta.Request) error {
 }
 
 // rightAuthorization is the Authorization value of the configured
-// credentials, as the mock client sends it (okta-wire.md §2.2).
+// credentials, as the mock client sends it (mockidp/okta/WIRE.md §2.2).
 func (w *world) rightAuthorization() string {
 	cr := w.cfg.Credentials
 	switch cr.Mode {

@@ -16,7 +16,7 @@ func registerDiscoverySteps(sc *godog.ScenarioContext) {
 }
 
 // theAnswerIsAServiceProviderConfig checks the attributes Okta's SPEC17
-// optional test a requires (okta-wire.md §12.1; RFC 7643 §5).
+// optional test a requires (mockidp/okta/WIRE.md §12.1; RFC 7643 §5).
 func theAnswerIsAServiceProviderConfig(ctx context.Context) error {
 	w := worldFrom(ctx)
 	m := w.decodeObject(w.answer)

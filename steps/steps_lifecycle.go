@@ -68,7 +68,7 @@ func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
 				fmt.Sprintf("userName and primary email %s, or 400 mutability", p.Login), fmt.Sprintf("userName %s, primary email %s", u, e))
 		}
 	case ex.StatusCode == 400:
-		// The one acceptable refusal (RFC 7644 §3.12, okta-wire.md §7.2): a
+		// The one acceptable refusal (RFC 7644 §3.12, mockidp/okta/WIRE.md §7.2): a
 		// SCIM error 400 with scimType "mutability", a detail that names the
 		// attribute and says what to do, and the user left exactly as it was.
 		w.checkSCIMError(ex, 400)
@@ -161,7 +161,7 @@ func theUserKeepsTheSameID(ctx context.Context, alias string) error {
 }
 
 // theAppShowedActiveAfterReactivation checks the OIN reactivation on its
-// own (okta-wire.md §6): Okta's PATCH {"active": true} answered 2xx, and
+// own (mockidp/okta/WIRE.md §6): Okta's PATCH {"active": true} answered 2xx, and
 // the app's answers that followed it (the PATCH body when it has one, and
 // the GET Okta sends before its profile PUT) show the user active. Without
 // this, the PUT that re-sends active true would hide a server that ignores
@@ -188,7 +188,7 @@ func theAppShowedActiveAfterReactivation(ctx context.Context, alias string) erro
 			return nil
 		}
 		// Okta reactivates only a user its lookup found inactive
-		// (okta-wire.md §6): no PATCH means the app still showed the user
+		// (mockidp/okta/WIRE.md §6): no PATCH means the app still showed the user
 		// active after the unassignment.
 		w.rec.fail(fmt.Sprintf("Okta sent no reactivation for %q: the app's lookup still showed the user active after Okta deactivated it", alias),
 			"an inactive user to reactivate", "active")

@@ -15,7 +15,7 @@ import (
 )
 
 // specUser is the random user of Okta's SPEC test Initial Script
-// (okta-wire.md §12.1): given "Runscope"+3 digits, family [A-Z][a-z]{8}[0-9]{3},
+// (mockidp/okta/WIRE.md §12.1): given "Runscope"+3 digits, family [A-Z][a-z]{8}[0-9]{3},
 // email = given+family+"@atko.com" in mixed case.
 type specUser struct {
 	given, family, email string
@@ -55,7 +55,7 @@ func aRandomSpecTestUser(ctx context.Context) error {
 	return nil
 }
 
-// specHeaders are the headers of the SPEC test's requests (okta-wire.md §12.1).
+// specHeaders are the headers of the SPEC test's requests (mockidp/okta/WIRE.md §12.1).
 func specHeaders() http.Header {
 	return http.Header{"Content-Type": {"application/json"}, "Accept": {"application/scim+json; charset=utf-8"}}
 }

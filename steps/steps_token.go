@@ -159,7 +159,7 @@ func noAnswerContainsThePresentedToken(ctx context.Context) error {
 	return w.rec.err()
 }
 
-// userNameQuery is Okta's lookup query (okta-wire.md §4.1): filter, startIndex=1, count=100.
+// userNameQuery is Okta's lookup query (mockidp/okta/WIRE.md §4.1): filter, startIndex=1, count=100.
 // The client encodes the parameters in Okta's order and space encoding.
 func userNameQuery(userName string) url.Values {
 	return url.Values{"filter": {okta.UserFilter(userName)}, "startIndex": {"1"}, "count": {"100"}}

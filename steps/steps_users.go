@@ -234,7 +234,7 @@ func theAnswerHasActive(ctx context.Context, want string) error {
 	return w.rec.err()
 }
 
-// createAgain POSTs Okta's create body (okta-wire.md §4.2) for another Okta
+// createAgain POSTs Okta's create body (mockidp/okta/WIRE.md §4.2) for another Okta
 // person whose login equals alias's, in the given form.
 func (w *world) createAgain(ctx context.Context, alias string, login string) error {
 	p := w.person(alias)
@@ -361,7 +361,7 @@ func theAnswerHasName(ctx context.Context, given, family string) error {
 }
 
 // oktaSendsBackTheUserWithServerFields sends Okta's profile-sync PUT the
-// way Okta builds it (okta-wire.md §5.1): the server's own GET answer,
+// way Okta builds it (mockidp/okta/WIRE.md §5.1): the server's own GET answer,
 // unchanged (id, meta and anything else it returned), plus Okta's
 // "groups": [] and a "password" (the SCIM 2.0 guide PUT sample carries
 // groups, the 2018 sample password and groups). Nothing the server did not

@@ -92,7 +92,7 @@ type Options struct {
 	// HealthPath, if set, is probed instead of the Okta "Test API
 	// Credentials" request; it is relative to the host root and must answer
 	// 2xx or 3xx. Without it, Start probes GET {base}/Users?startIndex=1&count=2
-	// with the token (okta-wire.md §3) and accepts any status below 500: the
+	// with the token (mockidp/okta/WIRE.md §3) and accepts any status below 500: the
 	// suite, not the probe, judges the answer.
 	HealthPath string
 	// ReadyTimeout bounds the wait from container start to the first good

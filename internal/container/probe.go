@@ -35,7 +35,7 @@ func newProber(o Options) *prober {
 	if o.HealthPath != "" {
 		p.path, p.health = o.HealthPath, true
 	} else {
-		// Okta's "Test API Credentials" request (okta-wire.md §3): the first
+		// Okta's "Test API Credentials" request (mockidp/okta/WIRE.md §3): the first
 		// thing Okta sends, with constant query parameters.
 		p.path = o.BasePath + "/Users?startIndex=1&count=2"
 	}

@@ -10,7 +10,7 @@
 // the reference server or the CLI, and never exits the process.
 //
 // Phases, in this order when selected: assign (lookup then create, per
-// user; okta-wire.md §4.1), update (GET + PUT profile push, §5.1), unassign
+// user; mockidp/okta/WIRE.md §4.1), update (GET + PUT profile push, §5.1), unassign
 // (deactivate: PATCH on OIN, GET + PUT on AIW, §6), reassign (lookup, then
 // reactivate and sync the profile, §4.1), groups (Group Push of all users
 // to a few groups: lookup + POST /Groups, then membership PATCHes, §9.1).
@@ -48,7 +48,7 @@ var AllOps = []Op{OpAssign, OpUpdate, OpUnassign, OpReassign, OpGroups}
 
 // DefaultConcurrency is the default number of workers. Okta does not
 // document how many provisioning requests it sends to one app at once
-// (okta-wire.md §2.5: "Concurrency / request rate — not documented"; the
+// (mockidp/okta/WIRE.md §2.5: "Concurrency / request rate — not documented"; the
 // dev-forum question about it is unanswered). [I] A handful of parallel
 // tasks is what an admin's bulk assignment looks like from the app's side
 // in public reports, so the default stays small: 4 workers is a
@@ -83,7 +83,7 @@ type Config struct {
 	Groups int
 	// Overlap makes every Overlap-th user's assignment run as two
 	// concurrent tasks (0: none). [I] Okta re-sends a create it timed out
-	// on (okta-wire.md §2.5, unverified), so a server sees concurrent
+	// on (mockidp/okta/WIRE.md §2.5, unverified), so a server sees concurrent
 	// creates of one userName; exactly one user must result. A 409 answer
 	// to the second task is accepted.
 	Overlap int

@@ -103,7 +103,7 @@ func (r *runner) phase(ctx context.Context, op Op) PhaseResult {
 	return pr
 }
 
-// assign is the bulk assignment (okta-wire.md §4.1): per user, Okta's
+// assign is the bulk assignment (mockidp/okta/WIRE.md §4.1): per user, Okta's
 // userName lookup then POST /Users when not found. As reassign, the lookup
 // finds the deactivated user and Okta reactivates it and syncs its profile.
 func (r *runner) assign(ctx context.Context, pr *PhaseResult, again bool) {
@@ -181,7 +181,7 @@ func (r *runner) linked(u *user) (*okta.Client, *okta.Person, error) {
 	return c, &p, nil
 }
 
-// update is the bulk profile push (okta-wire.md §5.1): GET + PUT per user
+// update is the bulk profile push (mockidp/okta/WIRE.md §5.1): GET + PUT per user
 // with a changed family name.
 func (r *runner) update(ctx context.Context, pr *PhaseResult) {
 	for i, u := range r.users {
@@ -197,7 +197,7 @@ func (r *runner) update(ctx context.Context, pr *PhaseResult) {
 	})
 }
 
-// unassign is the bulk unassignment (okta-wire.md §6): deactivation by
+// unassign is the bulk unassignment (mockidp/okta/WIRE.md §6): deactivation by
 // PATCH (OIN) or GET + PUT (AIW).
 func (r *runner) unassign(ctx context.Context, pr *PhaseResult) {
 	r.cfg.Progress.Phase("unassign", len(r.users))
@@ -229,7 +229,7 @@ func (r *runner) members(g int) []*user {
 	return out
 }
 
-// pushGroups is Group Push of every user to a few groups (okta-wire.md
+// pushGroups is Group Push of every user to a few groups (mockidp/okta/WIRE.md
 // §9.1): per group Okta's displayName lookup and POST /Groups, then the
 // membership in PATCHes of memberChunk members, sent concurrently.
 func (r *runner) pushGroups(ctx context.Context, pr *PhaseResult) {

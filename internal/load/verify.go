@@ -14,7 +14,7 @@ import (
 )
 
 // Verification is the check after a phase: the listing as Okta's import
-// pages it (okta-wire.md §8: startIndex=1, count=100, startIndex+100 until
+// pages it (mockidp/okta/WIRE.md §8: startIndex=1, count=100, startIndex+100 until
 // totalResults) must show each of the run's users exactly once, in the
 // state the phase should leave (and, after groups, each group once with
 // exactly its members).

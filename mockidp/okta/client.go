@@ -12,10 +12,10 @@ import (
 	"time"
 )
 
-// AuthMode selects the Authorization header form Okta sends (okta-wire.md §2.2).
+// AuthMode selects the Authorization header form Okta sends (mockidp/okta/WIRE.md §2.2).
 type AuthMode string
 
-// Authorization forms of okta-wire.md §2.2.
+// Authorization forms of mockidp/okta/WIRE.md §2.2.
 const (
 	// AuthBearer sends "Authorization: Bearer <token>" (AIW "HTTP Header", OIN Wizard "Bearer").
 	AuthBearer AuthMode = "bearer"
@@ -25,10 +25,10 @@ const (
 	AuthBasic AuthMode = "basic"
 )
 
-// Profile selects Okta's client behaviour profile (okta-wire.md §1).
+// Profile selects Okta's client behaviour profile (mockidp/okta/WIRE.md §1).
 type Profile string
 
-// Client profiles of okta-wire.md §1.
+// Client profiles of mockidp/okta/WIRE.md §1.
 const (
 	// ProfileOIN is an OIN catalog app: PATCH for (de)activation and for groups.
 	ProfileOIN Profile = "oin"
@@ -58,14 +58,14 @@ type Features struct {
 	ImportGroups     bool // "Import Groups": also probes /Groups in TestCredentials
 }
 
-// DefaultFeatures returns the features of Apollo.io's integration (okta-wire.md
+// DefaultFeatures returns the features of Apollo.io's integration (mockidp/okta/WIRE.md
 // §1, APOLLO: create, update, deactivate) plus user import: Create,
 // UpdateAttributes, Deactivate and ImportUsers are true, group features false.
 func DefaultFeatures() Features {
 	return Features{Create: true, UpdateAttributes: true, Deactivate: true, ImportUsers: true}
 }
 
-// RetryPolicy is Okta's 429 handling (okta-wire.md §2.5 CONCEPT). Zero
+// RetryPolicy is Okta's 429 handling (mockidp/okta/WIRE.md §2.5 CONCEPT). Zero
 // fields take their defaults.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts per request, default 10.
@@ -114,14 +114,14 @@ type Config struct {
 	// disables everything, so callers usually start from DefaultFeatures().
 	Features Features
 	// PlusForSpace encodes spaces in query values as '+' (older Okta,
-	// okta-wire.md §2.3 OLDREF) instead of %20 (current Okta, SCIM20).
+	// mockidp/okta/WIRE.md §2.3 OLDREF) instead of %20 (current Okta, SCIM20).
 	PlusForSpace bool
 	// HTTPClient is used for requests when set (TLS settings, proxies);
 	// the Client works on a copy. Its Timeout is not relied upon: every
 	// request gets Config.Timeout. Redirects are never followed.
 	HTTPClient *http.Client
 	// Timeout bounds each request including reading its body, default 60s
-	// (okta-wire.md §2.5 FAQ).
+	// (mockidp/okta/WIRE.md §2.5 FAQ).
 	Timeout time.Duration
 	// Retry is the 429 policy.
 	Retry RetryPolicy
@@ -148,15 +148,15 @@ type Config struct {
 
 // Defaults applied by New to zero Config fields.
 const (
-	DefaultTimeout      = 60 * time.Second // okta-wire.md §2.5 FAQ
-	DefaultMaxAttempts  = 10               // okta-wire.md §2.5 CONCEPT
-	DefaultRetryWait    = 5 * time.Minute  // okta-wire.md §2.5 CONCEPT
+	DefaultTimeout      = 60 * time.Second // mockidp/okta/WIRE.md §2.5 FAQ
+	DefaultMaxAttempts  = 10               // mockidp/okta/WIRE.md §2.5 CONCEPT
+	DefaultRetryWait    = 5 * time.Minute  // mockidp/okta/WIRE.md §2.5 CONCEPT
 	DefaultMaxBodyBytes = 4 << 20
 	// DefaultMaxRecordedBody is the body size kept per transcript exchange.
 	DefaultMaxRecordedBody = 64 << 10
 )
 
-// UserAgent is the User-Agent Okta's SCIM client sends (okta-wire.md §2.1).
+// UserAgent is the User-Agent Okta's SCIM client sends (mockidp/okta/WIRE.md §2.1).
 const UserAgent = "Okta SCIM Client 1.0.0"
 
 // ErrFeatureDisabled is wrapped by Outcome.Err when an operation needs a

@@ -16,11 +16,11 @@
 // deactivation are PATCH requests with Okta's path-less replace body, group
 // rename and membership changes are PATCH requests. ProfileAIW is an App
 // Integration Wizard app: every user and group update is a GET followed by a
-// full PUT. See okta-wire.md §1 and the catalogue in §13.
+// full PUT. See mockidp/okta/WIRE.md §1 and the catalogue in §13.
 //
 // # Wire rules
 //
-// Every request carries Okta's header set (okta-wire.md §2.1), the
+// Every request carries Okta's header set (mockidp/okta/WIRE.md §2.1), the
 // configured Authorization form (§2.2), Okta's query encoding (§2.3: %20 for
 // spaces by default, '+' with Config.PlusForSpace; parameters in the order
 // filter, startIndex, count). Each request has its own timeout (60 s by
@@ -32,7 +32,7 @@
 // up to Config.MaxBodyBytes; the Transcript keeps at most
 // Config.MaxRecordedBody bytes of each, with the size and SHA-256 received.
 //
-// Rows of okta-wire.md marked [I] (inferred) are implemented as documented in
+// Rows of mockidp/okta/WIRE.md marked [I] (inferred) are implemented as documented in
 // README.md; each such choice is marked "[I]" in the code comment that makes
 // it.
 //

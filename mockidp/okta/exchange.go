@@ -233,7 +233,7 @@ func (c *Client) redactHeader(h http.Header, request bool) http.Header {
 }
 
 // redactAuthorization keeps the scheme so a transcript still shows which
-// auth form was sent (okta-wire.md §2.2).
+// auth form was sent (mockidp/okta/WIRE.md §2.2).
 func redactAuthorization(v string) string {
 	for _, scheme := range []string{"Bearer", "Basic"} {
 		if len(v) > len(scheme) && strings.EqualFold(v[:len(scheme)+1], scheme+" ") {

@@ -13,7 +13,7 @@ import (
 
 // fakeSCIM is a small in-memory SCIM 2.0 server used as a second lifecycle
 // target next to the reference server: it implements exactly what Okta
-// uses (okta-wire.md §13) — eq filters on userName/displayName
+// uses (mockidp/okta/WIRE.md §13) — eq filters on userName/displayName
 // (case-insensitive), 1-based paging, POST with 409 on a duplicate
 // userName, GET/PUT by id, Okta's path-less PATCH, group PATCH ops, DELETE.
 type fakeSCIM struct {

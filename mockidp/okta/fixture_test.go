@@ -60,8 +60,8 @@ func loadFixture(t *testing.T, path string) fixture {
 	if err := dec.Decode(&f); err != nil {
 		t.Fatalf("decode fixture %s: %v", path, err)
 	}
-	if !strings.Contains(f.Source, "okta-wire.md") {
-		t.Fatalf("fixture %s: source %q must name its okta-wire.md row", path, f.Source)
+	if !strings.Contains(f.Source, "mockidp/okta/WIRE.md") {
+		t.Fatalf("fixture %s: source %q must name its mockidp/okta/WIRE.md row", path, f.Source)
 	}
 	return f
 }
@@ -220,7 +220,7 @@ func engineering(c *okta.Client, scimID string) *okta.Group {
 	return &okta.Group{ID: "00g1ab2cd3ef4gh5ij6k", Name: "Engineering Team", SCIMID: scimID, Members: []*okta.Assignment{a, b}}
 }
 
-// authCase is one Authorization form of okta-wire.md §2.2.
+// authCase is one Authorization form of mockidp/okta/WIRE.md §2.2.
 type authCase struct {
 	creds okta.Credentials
 	want  string
@@ -261,7 +261,7 @@ func TestFixtures(t *testing.T) {
 }
 
 // TestFixtureVariants runs testdata/common: the two space encodings of
-// okta-wire.md §2.3, the users-only credential probe of §3 and the answers
+// mockidp/okta/WIRE.md §2.3, the users-only credential probe of §3 and the answers
 // that make Okta fail or accept a task (§2.4, §4.1, §4.3), on the OIN profile.
 func TestFixtureVariants(t *testing.T) {
 	cfgs := map[string]okta.Config{
@@ -357,7 +357,7 @@ func runFixture(t *testing.T, f fixture, cfg okta.Config, wantAuth string) {
 	}
 }
 
-// checkHeaders pins okta-wire.md §2.1 (header set; Content-Type only with
+// checkHeaders pins mockidp/okta/WIRE.md §2.1 (header set; Content-Type only with
 // a body) and §2.2 (Authorization form).
 func checkHeaders(t *testing.T, at string, g recorded, hasBody bool, wantAuth string, extra map[string]string) {
 	t.Helper()

@@ -32,7 +32,7 @@ func (c *Client) groupOp(name string, g *Group, needLink bool) (*op, bool) {
 
 func (c *Client) groupPath(g *Group) string { return "/Groups/" + url.PathEscape(g.SCIMID) }
 
-// memberValues renders members as Okta does (okta-wire.md §9.1): value = the
+// memberValues renders members as Okta does (mockidp/okta/WIRE.md §9.1): value = the
 // SCIM user id, display = the Okta username. Members without a SCIM id are
 // skipped (not assigned to the app ⇒ not pushed, §9.1 rules).
 func memberValues(o *op, ms []*Assignment) []object {
@@ -52,7 +52,7 @@ func patchOp(ops ...object) []byte {
 	return b
 }
 
-// PushGroup pushes a group (okta-wire.md §9.1, §13): GET
+// PushGroup pushes a group (mockidp/okta/WIRE.md §9.1, §13): GET
 // /Groups?filter=displayName eq "<Name>"&startIndex=1&count=100; when not
 // found POST /Groups {"schemas","displayName","members":[]} and then push
 // the members — OIN: PATCH add at members (only when there are members);
@@ -87,7 +87,7 @@ func (c *Client) PushGroup(ctx context.Context, g *Group) Outcome {
 		return o.out
 	}
 	if ex.StatusCode == http.StatusOK {
-		o.note("POST /Groups answered 200 instead of 201 (okta-wire.md §9.1 expects 201)")
+		o.note("POST /Groups answered 200 instead of 201 (mockidp/okta/WIRE.md §9.1 expects 201)")
 	}
 	res, err := decodeObject(ex.ResponseBody)
 	id, _ := res["id"].(string)
@@ -114,7 +114,7 @@ func (c *Client) storeGroup(g *Group) {
 }
 
 // pushAll pushes the full membership: OIN PATCH replace at members; AIW
-// (optionally GET first) full PUT (okta-wire.md §9.1).
+// (optionally GET first) full PUT (mockidp/okta/WIRE.md §9.1).
 func (c *Client) pushAll(ctx context.Context, o *op, g *Group, aiwGet bool) bool {
 	if c.cfg.Profile == ProfileOIN {
 		return c.patchGroup(ctx, o, g, object{{"op", "replace"}, {"path", "members"}, {"value", memberValues(o, g.Members)}})
@@ -137,7 +137,7 @@ func (c *Client) patchGroup(ctx context.Context, o *op, g *Group, ops ...object)
 	return ok && o.expect(ex, http.StatusOK, http.StatusNoContent)
 }
 
-// renameOp is the OIN rename body (okta-wire.md §9.1 [D] SCIM20): replace
+// renameOp is the OIN rename body (mockidp/okta/WIRE.md §9.1 [D] SCIM20): replace
 // without path, value carrying id and displayName.
 func renameOp(g *Group) object {
 	return object{{"op", "replace"}, {"value", object{{"id", g.SCIMID}, {"displayName", g.Name}}}}
@@ -200,7 +200,7 @@ func applyMembers(cur, add, remove []*Assignment) []*Assignment {
 	return out
 }
 
-// PushNow is "Push Now" (okta-wire.md §9.1, PLAN C9316): a full membership
+// PushNow is "Push Now" (mockidp/okta/WIRE.md §9.1, PLAN C9316): a full membership
 // overwrite. OIN: PATCH replace at members with the complete list (also
 // empty); AIW: full PUT /Groups/{id}.
 func (c *Client) PushNow(ctx context.Context, g *Group) Outcome {
@@ -213,7 +213,7 @@ func (c *Client) PushNow(ctx context.Context, g *Group) Outcome {
 }
 
 // RenameGroup sets g.Name to newName and pushes it: OIN PATCH replace
-// {id, displayName} without path (okta-wire.md §9.1); AIW full PUT.
+// {id, displayName} without path (mockidp/okta/WIRE.md §9.1); AIW full PUT.
 func (c *Client) RenameGroup(ctx context.Context, g *Group, newName string) Outcome {
 	o, ok := c.groupOp("rename-group", g, true)
 	if !ok {
@@ -229,7 +229,7 @@ func (c *Client) RenameGroup(ctx context.Context, g *Group, newName string) Outc
 }
 
 // UnlinkAndDeleteGroup is Push Groups › Unlink › "Delete the group in the
-// target app" (okta-wire.md §9.1): DELETE /Groups/{id}, 204 expected ([I]
+// target app" (mockidp/okta/WIRE.md §9.1): DELETE /Groups/{id}, 204 expected ([I]
 // 200 accepted). On success g.SCIMID is cleared and Okta forgets the group.
 func (c *Client) UnlinkAndDeleteGroup(ctx context.Context, g *Group) Outcome {
 	o, ok := c.groupOp("unlink-delete-group", g, true)

@@ -8,7 +8,7 @@ import (
 )
 
 // The reference server (reference/) is the main lifecycle target: the mock
-// Okta and the reference must agree on every step of okta-wire.md §13.
+// Okta and the reference must agree on every step of mockidp/okta/WIRE.md §13.
 func init() {
 	lifecycleTargets["reference"] = func(t *testing.T) (string, string) {
 		srv, err := reference.New(reference.WithToken("ref-life-token"))

@@ -27,7 +27,7 @@ var lifecycleTargets = map[string]lifecycleTarget{
 	},
 }
 
-// TestLifecycle drives the whole Okta lifecycle (okta-wire.md §13) in both
+// TestLifecycle drives the whole Okta lifecycle (mockidp/okta/WIRE.md §13) in both
 // profiles against every target: assign new, assign existing (link),
 // assign existing inactive (reactivate), update, unassign, reassign, email
 // change, import of more than 100 users across pages, group push and

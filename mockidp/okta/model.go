@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// SCIM URNs used in Okta's bodies (RFC 7643/7644, okta-wire.md §4.2, §6, §9).
+// SCIM URNs used in Okta's bodies (RFC 7643/7644, mockidp/okta/WIRE.md §4.2, §6, §9).
 const (
 	SchemaUser         = "urn:ietf:params:scim:schemas:core:2.0:User"
 	SchemaGroup        = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -25,7 +25,7 @@ const (
 // Person is a person in Okta (an Okta user). The caller owns it and may
 // change its fields between operations (UpdateProfile pushes the change).
 type Person struct {
-	// ID is the Okta user id "00u…", sent as externalId (okta-wire.md §4.2).
+	// ID is the Okta user id "00u…", sent as externalId (mockidp/okta/WIRE.md §4.2).
 	ID string
 	// Login is the Okta username = app username = SCIM userName (usually the email).
 	Login string
@@ -35,11 +35,11 @@ type Person struct {
 	GivenName, FamilyName, MiddleName string
 	// DisplayName defaults to "GivenName FamilyName".
 	DisplayName string
-	// Locale defaults to "en-US" (okta-wire.md §4.2 SCIM20).
+	// Locale defaults to "en-US" (mockidp/okta/WIRE.md §4.2 SCIM20).
 	Locale string
 	// Extra holds additional mapped attributes merged into create and PUT
 	// bodies (e.g. "title", or the enterprise extension object under its
-	// URN, which also adds the URN to schemas, okta-wire.md §4.2 ROSTR).
+	// URN, which also adds the URN to schemas, mockidp/okta/WIRE.md §4.2 ROSTR).
 	Extra map[string]any
 }
 
@@ -101,7 +101,7 @@ type Assignment struct {
 // ("00g…"), Name the group name (SCIM displayName), SCIMID the linked SCIM
 // group id (set by PushGroup, cleared by UnlinkAndDeleteGroup), Members the
 // assigned people whose membership Okta pushes (members without a SCIMID
-// are not pushed, okta-wire.md §9.1).
+// are not pushed, mockidp/okta/WIRE.md §9.1).
 type Group struct {
 	ID      string
 	Name    string
@@ -110,7 +110,7 @@ type Group struct {
 }
 
 // UserFilter returns Okta's lookup filter `userName eq "x"` with '\' and '"'
-// escaped as SCIM string literals require (okta-wire.md §2.3, RFC 7644 §3.4.2.2).
+// escaped as SCIM string literals require (mockidp/okta/WIRE.md §2.3, RFC 7644 §3.4.2.2).
 func UserFilter(userName string) string { return `userName eq ` + quote(userName) }
 
 func quote(s string) string {
@@ -128,7 +128,7 @@ type Outcome struct {
 	// OK reports that Okta would mark the task successful.
 	OK bool
 	// Message is the admin-visible text on failure, e.g. "Conflict. Errors
-	// reported by remote server: User already exists" (okta-wire.md §2.5);
+	// reported by remote server: User already exists" (mockidp/okta/WIRE.md §2.5);
 	// "" when OK.
 	Message string
 	// Notes are remarks on accepted-but-unusual answers (e.g. 200 instead
@@ -191,7 +191,7 @@ func (o *op) expect(ex Exchange, codes ...int) bool {
 	}
 	msg := failureMessage(ex)
 	if ex.StatusCode == http.StatusTooManyRequests {
-		// okta-wire.md §2.5 CONCEPT: after MaxAttempts the task fails permanently.
+		// mockidp/okta/WIRE.md §2.5 CONCEPT: after MaxAttempts the task fails permanently.
 		o.note("rate limited: gave up after %d attempts", ex.Attempt)
 	}
 	o.fail(msg)
@@ -207,8 +207,8 @@ func (r Request) methodOrGet() string {
 
 // failureMessage renders the admin-visible text Okta shows for a failed
 // request: "<reason phrase>. Errors reported by remote server: <detail>"
-// (okta-wire.md §2.5), where detail is the SCIM error's "detail", or
-// Jackson's parse error for a non-JSON body (okta-wire.md §2.4 ROSTR).
+// (mockidp/okta/WIRE.md §2.5), where detail is the SCIM error's "detail", or
+// Jackson's parse error for a non-JSON body (mockidp/okta/WIRE.md §2.4 ROSTR).
 func failureMessage(ex Exchange) string {
 	reason := http.StatusText(ex.StatusCode)
 	if reason == "" {
@@ -242,7 +242,7 @@ func errorDetail(body []byte) string {
 // invalidJSON imitates the Jackson message Okta shows for a body that is not
 // JSON, e.g. "Invalid JSON: Unrecognized token 'error': was expecting (JSON
 // String, Number, Array, Object or token 'null', 'true' or 'false')"
-// (okta-wire.md §2.4 ROSTR, keycloak-scim-server PR 114).
+// (mockidp/okta/WIRE.md §2.4 ROSTR, keycloak-scim-server PR 114).
 func invalidJSON(t []byte) string {
 	const expecting = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 	first := t[0]

@@ -77,7 +77,7 @@ func TestStateErrors(t *testing.T) {
 	}
 }
 
-// TestCreateAnswers pins okta-wire.md §4.3: 201 with id succeeds, 200 with
+// TestCreateAnswers pins mockidp/okta/WIRE.md §4.3: 201 with id succeeds, 200 with
 // id is accepted with a note, an answer without id fails.
 func TestCreateAnswers(t *testing.T) {
 	cases := []struct {
@@ -114,7 +114,7 @@ func TestCreateAnswers(t *testing.T) {
 }
 
 // TestCreateBodyExtras: Person.Extra attributes are mapped into the body,
-// and an enterprise extension adds its URN to schemas (okta-wire.md §4.2).
+// and an enterprise extension adds its URN to schemas (mockidp/okta/WIRE.md §4.2).
 func TestCreateBodyExtras(t *testing.T) {
 	rec := newRecorder(t)
 	rec.script(404, nil, []byte(`{"detail":"User not found"}`))
@@ -158,7 +158,7 @@ func pagedServer(t *testing.T, total int, resources func(start int) int, counter
 	return srv, &calls
 }
 
-// TestImportPaging pins okta-wire.md §8 and the guards against broken
+// TestImportPaging pins mockidp/okta/WIRE.md §8 and the guards against broken
 // servers.
 func TestImportPaging(t *testing.T) {
 	ctx := context.Background()
@@ -230,7 +230,7 @@ func TestLookupFailures(t *testing.T) {
 	}
 }
 
-// TestImportGroups pages /Groups like users (okta-wire.md §8).
+// TestImportGroups pages /Groups like users (mockidp/okta/WIRE.md §8).
 func TestImportGroups(t *testing.T) {
 	rec := newRecorder(t)
 	rec.script(200, nil, []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":101,"startIndex":1,"itemsPerPage":1,"Resources":[{"id":"g1","displayName":"A"}]}`))

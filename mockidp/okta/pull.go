@@ -1,7 +1,7 @@
 package okta
 
 // This file: what Okta pulls from the app, "Test API Credentials" and the
-// user and group imports (okta-wire.md §3, §8), and the ListResponse
+// user and group imports (mockidp/okta/WIRE.md §3, §8), and the ListResponse
 // parsing they share.
 
 import (
@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-// TestCredentials is "Test API Credentials" (okta-wire.md §3): GET
+// TestCredentials is "Test API Credentials" (mockidp/okta/WIRE.md §3): GET
 // /Users?startIndex=1&count=2, plus GET /Groups?startIndex=1&count=100 when
 // PushGroups or ImportGroups is enabled ([I] §3: ROSTR saw no /Groups probe
 // with group import off). OK iff every probe answers 200 with a ListResponse
@@ -39,7 +39,7 @@ func (c *Client) TestCredentials(ctx context.Context) Outcome {
 	return o.out
 }
 
-// parseList checks a ListResponse (okta-wire.md §8: counters must be JSON
+// parseList checks a ListResponse (mockidp/okta/WIRE.md §8: counters must be JSON
 // integers; Resources capitalised) and returns its resources and
 // totalResults. [I] startIndex and itemsPerPage may be absent, but when
 // present they must be integers; Resources may be absent only when
@@ -93,7 +93,7 @@ func intField(m map[string]any, k string, required bool) (int, error) {
 	}
 	n, ok := v.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("list response: %s is %s, not a JSON integer (okta-wire.md §8)", k, jsonType(v))
+		return 0, fmt.Errorf("list response: %s is %s, not a JSON integer (mockidp/okta/WIRE.md §8)", k, jsonType(v))
 	}
 	i, err := strconv.Atoi(n.String())
 	if err != nil || i < 0 {
@@ -132,7 +132,7 @@ func hasSchema(m map[string]any, urn string) bool {
 // it finish (1,000 pages = 100,000 users).
 const maxImportPages = 1000
 
-// ImportUsers is a full user import (okta-wire.md §8): GET
+// ImportUsers is a full user import (mockidp/okta/WIRE.md §8): GET
 // /Users?startIndex=1&count=100, then startIndex+100 until startIndex
 // exceeds totalResults. It returns the users Okta would import: active ones
 // only (§8 CONCEPT: active:false users are not pulled). It fails on a page
@@ -189,7 +189,7 @@ func (c *Client) importAll(ctx context.Context, o *op, collection string) ([]map
 	}
 }
 
-// ImportGroups is a full group import (okta-wire.md §8, PLAN C9338): GET
+// ImportGroups is a full group import (mockidp/okta/WIRE.md §8, PLAN C9338): GET
 // /Groups?startIndex=1&count=100 and further pages like ImportUsers. It
 // returns every group resource. Needs Features.ImportGroups.
 func (c *Client) ImportGroups(ctx context.Context) ([]map[string]any, Outcome) {

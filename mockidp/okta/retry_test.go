@@ -99,7 +99,7 @@ func durations(ds ...string) []time.Duration {
 	return out
 }
 
-// TestRetry429 pins okta-wire.md §2.5 CONCEPT: integer Retry-After seconds,
+// TestRetry429 pins mockidp/okta/WIRE.md §2.5 CONCEPT: integer Retry-After seconds,
 // else 5 minutes (absent, HTTP-date, garbage), doubling each retry.
 func TestRetry429(t *testing.T) {
 	cases := []struct {
@@ -221,7 +221,7 @@ func hangingServer(t *testing.T, writeHeaders bool) *httptest.Server {
 
 // TestTimeoutHungServer: a server that never answers (or stalls mid-body)
 // ends the operation after Config.Timeout with Err and a message; the
-// client never hangs (okta-wire.md §2.5 FAQ, 60 s in production).
+// client never hangs (mockidp/okta/WIRE.md §2.5 FAQ, 60 s in production).
 func TestTimeoutHungServer(t *testing.T) {
 	for _, headers := range []bool{false, true} {
 		t.Run(fmt.Sprintf("headers=%v", headers), func(t *testing.T) {
@@ -260,7 +260,7 @@ func (d *deadlineRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // TestDefaultTimeoutIs60s checks the per-request deadline Okta uses
-// (okta-wire.md §2.5 FAQ) without waiting for it.
+// (mockidp/okta/WIRE.md §2.5 FAQ) without waiting for it.
 func TestDefaultTimeoutIs60s(t *testing.T) {
 	rt := &deadlineRecorder{}
 	c, _ := newClient(t, "http://127.0.0.1:1/scim/v2", func(cfg *okta.Config) { cfg.HTTPClient = &http.Client{Transport: rt} })
@@ -291,7 +291,7 @@ func TestConnectionRefused(t *testing.T) {
 }
 
 // TestGarbageAndHugeBodies: non-JSON answers fail the task with Okta's
-// "Invalid JSON" wording (okta-wire.md §2.4); bodies over MaxBodyBytes are
+// "Invalid JSON" wording (mockidp/okta/WIRE.md §2.4); bodies over MaxBodyBytes are
 // cut and reported; an endless body does not hang; gzip bombs are bounded.
 func TestGarbageAndHugeBodies(t *testing.T) {
 	t.Run("html", func(t *testing.T) {
@@ -364,7 +364,7 @@ func TestGarbageAndHugeBodies(t *testing.T) {
 }
 
 // TestCompressedResponses: Okta sends Accept-Encoding: gzip,deflate
-// (okta-wire.md §2.1), so the client decompresses itself.
+// (mockidp/okta/WIRE.md §2.1), so the client decompresses itself.
 func TestCompressedResponses(t *testing.T) {
 	for _, enc := range []string{"gzip", "deflate"} {
 		t.Run(enc, func(t *testing.T) {
@@ -410,7 +410,7 @@ func TestCompressedResponses(t *testing.T) {
 }
 
 // TestDoAuthorizationOverride: probes can send no Authorization header or
-// an exact value (okta-wire.md §12.1 SPEC #11 "non-token").
+// an exact value (mockidp/okta/WIRE.md §12.1 SPEC #11 "non-token").
 func TestDoAuthorizationOverride(t *testing.T) {
 	rec := newRecorder(t)
 	rec.script(401, nil, []byte(`{"detail":"no"}`))

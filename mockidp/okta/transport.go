@@ -60,7 +60,7 @@ func (c *Client) Do(ctx context.Context, r Request) Exchange {
 type queryParam struct{ key, value string }
 
 // encodeQuery encodes params in the given order with Okta's encoding
-// (okta-wire.md §2.3): every byte outside unreserved characters is
+// (mockidp/okta/WIRE.md §2.3): every byte outside unreserved characters is
 // percent-encoded, spaces as %20 (SCIM20) or '+' (OLDREF, PlusForSpace).
 func (c *Client) encodeQuery(params []queryParam) string {
 	var b strings.Builder
@@ -85,7 +85,7 @@ func (c *Client) escape(s string) string {
 	return e
 }
 
-// oktaParamOrder is the order Okta sends list parameters in (okta-wire.md §2.3 SCIM20).
+// oktaParamOrder is the order Okta sends list parameters in (mockidp/okta/WIRE.md §2.3 SCIM20).
 var oktaParamOrder = []string{"filter", "startIndex", "count"}
 
 func orderedValues(v url.Values) []queryParam {
@@ -148,10 +148,10 @@ func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, err
 			return ex, all, err
 		}
 		if attempt >= pol.MaxAttempts {
-			// okta-wire.md §2.5 CONCEPT: after 10 attempts the task fails permanently.
+			// mockidp/okta/WIRE.md §2.5 CONCEPT: after 10 attempts the task fails permanently.
 			return ex, all, nil
 		}
-		// okta-wire.md §2.5 CONCEPT: integer Retry-After seconds, else 5 min,
+		// mockidp/okta/WIRE.md §2.5 CONCEPT: integer Retry-After seconds, else 5 min,
 		// each further wait twice the previous one. [I] A later Retry-After
 		// does not reset the doubling sequence.
 		if attempt == 1 {
@@ -173,7 +173,7 @@ func (c *Client) send(ctx context.Context, r Request) (Exchange, []Exchange, err
 }
 
 // retryAfter parses a Retry-After value as non-negative integer seconds;
-// anything else (absent, HTTP-date, garbage) yields def (okta-wire.md §2.5).
+// anything else (absent, HTTP-date, garbage) yields def (mockidp/okta/WIRE.md §2.5).
 func retryAfter(v string, def time.Duration) time.Duration {
 	v = strings.TrimSpace(v)
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -198,7 +198,7 @@ func (c *Client) once(ctx context.Context, method, target string, r Request, att
 		ex.Err, ex.Error = terr.Error(), terr
 		return c.record(ex), terr
 	}
-	// okta-wire.md §2.1: Okta's header set; Content-Type only with a body.
+	// mockidp/okta/WIRE.md §2.1: Okta's header set; Content-Type only with a body.
 	req.Header.Set("User-Agent", UserAgent)
 	req.Header.Set("Accept", "application/scim+json")
 	req.Header.Set("Accept-Charset", "utf-8")
@@ -374,7 +374,7 @@ func (c *Client) transportError(parent, rctx context.Context, err error) *Transp
 		return &TransportError{Kind: KindCancelled, Err: fmt.Errorf("request cancelled by caller: %w", err)}
 	}
 	if errors.Is(rctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
-		return &TransportError{Kind: KindTimeout, Err: fmt.Errorf("no complete response within %s (okta-wire.md §2.5: Okta closes the connection after 60 s): %w", c.cfg.Timeout, err)}
+		return &TransportError{Kind: KindTimeout, Err: fmt.Errorf("no complete response within %s (mockidp/okta/WIRE.md §2.5: Okta closes the connection after 60 s): %w", c.cfg.Timeout, err)}
 	}
 	if errors.Is(err, errBodyTooLarge) {
 		return &TransportError{Kind: KindBody, Err: err}

@@ -17,7 +17,7 @@ func validPerson(p *Person) error {
 	return nil
 }
 
-// Assign is assigning the person to the app (okta-wire.md §4.1, §13):
+// Assign is assigning the person to the app (mockidp/okta/WIRE.md §4.1, §13):
 // GET /Users?filter=userName eq "<Login>"&startIndex=1&count=100; when not
 // found (200 with totalResults 0, or 404) POST /Users with Okta's body
 // (§4.2); when found, link to the first resource, then for an inactive user
@@ -81,7 +81,7 @@ func (c *Client) assign(ctx context.Context, o *op, p *Person) *Assignment {
 	return a
 }
 
-// lookup runs Okta's filter lookup (okta-wire.md §4.1, §9.1) and returns the
+// lookup runs Okta's filter lookup (mockidp/okta/WIRE.md §4.1, §9.1) and returns the
 // first resource, or nil when none. 200 + totalResults 0 and 404 both mean
 // "not found" (§4.1 SCIM20).
 func (o *op) lookup(ctx context.Context, collection, attr, value string) (map[string]any, bool) {
@@ -92,7 +92,7 @@ func (o *op) lookup(ctx context.Context, collection, attr, value string) (map[st
 		return nil, false
 	}
 	if ex.StatusCode == http.StatusNotFound {
-		o.note("lookup answered 404; Okta accepts it as not found (okta-wire.md §4.1)")
+		o.note("lookup answered 404; Okta accepts it as not found (mockidp/okta/WIRE.md §4.1)")
 		return nil, true
 	}
 	if !o.expect(ex, http.StatusOK) {
@@ -116,7 +116,7 @@ func (o *op) lookup(ctx context.Context, collection, attr, value string) (map[st
 	return res[0], true
 }
 
-// createBody is Okta's POST /Users body, okta-wire.md §4.2 [D] SCIM20, in
+// createBody is Okta's POST /Users body, mockidp/okta/WIRE.md §4.2 [D] SCIM20, in
 // Okta's key order. The password is a random 8-character placeholder.
 func (c *Client) createBody(p *Person) ([]byte, error) {
 	password := randomString(8, lowerDigit)
@@ -155,7 +155,7 @@ func (c *Client) createBody(p *Person) ([]byte, error) {
 	return b, nil
 }
 
-// create POSTs the user (okta-wire.md §4.2, §4.3).
+// create POSTs the user (mockidp/okta/WIRE.md §4.2, §4.3).
 func (c *Client) create(ctx context.Context, o *op, p *Person) *Assignment {
 	if !c.cfg.Features.Create {
 		o.failErr(fmt.Errorf("%w: Create Users is off; Okta does not create %s", ErrFeatureDisabled, p.Login))
@@ -172,7 +172,7 @@ func (c *Client) create(ctx context.Context, o *op, p *Person) *Assignment {
 	}
 	if ex.StatusCode == http.StatusOK {
 		// [I] §4.3: undocumented whether Okta accepts 200; we accept and note it.
-		o.note("POST /Users answered 200 instead of 201 (okta-wire.md §4.3: Okta's handling undocumented; SPEC test #6 requires 201)")
+		o.note("POST /Users answered 200 instead of 201 (mockidp/okta/WIRE.md §4.3: Okta's handling undocumented; SPEC test #6 requires 201)")
 	}
 	res, err := decodeObject(ex.ResponseBody)
 	id, _ := res["id"].(string)
@@ -190,7 +190,7 @@ func (c *Client) create(ctx context.Context, o *op, p *Person) *Assignment {
 
 func (c *Client) userPath(id string) string { return "/Users/" + url.PathEscape(id) }
 
-// activePatch is Okta's path-less PatchOp (okta-wire.md §6 [D] SCIM20; the
+// activePatch is Okta's path-less PatchOp (mockidp/okta/WIRE.md §6 [D] SCIM20; the
 // reactivation form with true is [O] keycloak-scim-server PR 97).
 func activePatch(active bool) []byte {
 	b, _ := json.Marshal(object{
@@ -214,7 +214,7 @@ func (c *Client) patchActive(ctx context.Context, o *op, a *Assignment, active b
 }
 
 // syncProfile is GET /Users/{id} then PUT of the server's resource merged
-// with Okta's values (okta-wire.md §5.1): when applyProfile, Okta's mapped
+// with Okta's values (mockidp/okta/WIRE.md §5.1): when applyProfile, Okta's mapped
 // attributes overwrite the server's; active is always set; everything else
 // (id, meta, unknown attributes, even a wrongly returned ListResponse, §11
 // #12) is echoed back unchanged.
@@ -252,7 +252,7 @@ func (c *Client) syncProfile(ctx context.Context, o *op, a *Assignment, applyPro
 }
 
 // mergeProfile overwrites Okta's mapped attributes in the server's
-// resource (okta-wire.md §5.1). [I] Mapped: userName, name.givenName,
+// resource (mockidp/okta/WIRE.md §5.1). [I] Mapped: userName, name.givenName,
 // name.familyName, name.middleName (when set), the primary email's value
 // (other keys of that email such as display are kept; a work/primary email
 // is added when none exists), displayName, locale and Person.Extra.
@@ -295,7 +295,7 @@ func mergeProfile(res map[string]any, p *Person) {
 }
 
 // UpdateProfile pushes the person's current fields (after the caller
-// changed them): GET /Users/{id} then PUT merged (okta-wire.md §5.1; both
+// changed them): GET /Users/{id} then PUT merged (mockidp/okta/WIRE.md §5.1; both
 // profiles, §1 SCIM20: profile updates are PUT). It fails with
 // ErrNotAssigned when the person is not assigned and with
 // ErrFeatureDisabled when UpdateAttributes is off.
@@ -319,7 +319,7 @@ func (c *Client) UpdateProfile(ctx context.Context, p *Person) Outcome {
 	return o.out
 }
 
-// Unassign removes the person's assignment (okta-wire.md §6, §7.1): OIN
+// Unassign removes the person's assignment (mockidp/okta/WIRE.md §6, §7.1): OIN
 // sends PATCH /Users/{id} with the path-less replace {"active":false}; AIW
 // sends GET /Users/{id} then PUT of that resource with active:false. Okta
 // then forgets the link; [I] on failure the link is kept so the caller can
@@ -360,7 +360,7 @@ func (c *Client) unassign(ctx context.Context, o *op, p *Person) bool {
 }
 
 // ChangePrimaryEmail changes a person's primary email the way Apollo
-// requires (okta-wire.md §7, APOLLO): Unassign, set Email (and Login, when
+// requires (mockidp/okta/WIRE.md §7, APOLLO): Unassign, set Email (and Login, when
 // Login equalled the old email or is empty) to newEmail, then Assign, which
 // looks up the new userName and POSTs with the same externalId when not
 // found (§7.1). The returned outcome covers all three steps.

@@ -17,7 +17,7 @@ import (
 
 // TestJointLifecycleOnReferenceServer: a user provisioned over SCIM signs
 // in through the SP mounted in the reference server; after Okta deactivates
-// them (PATCH active=false, okta-wire §12.3 row 8) the next sign-in is
+// them (PATCH active=false, mockidp/okta/WIRE.md §12.3 row 8) the next sign-in is
 // refused; after reactivation it works again. A user never provisioned is
 // refused.
 func TestJointLifecycleOnReferenceServer(t *testing.T) {

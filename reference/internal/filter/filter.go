@@ -63,7 +63,7 @@ func parseFull(text string) (f *Filter, err error) {
 
 // fastEq recognises `attrName eq "value"` (a plain attribute name, single
 // spaces, a string without escapes or control characters): the shape of
-// every Okta lookup (okta-wire §2.3). It builds the same expression the
+// every Okta lookup (mockidp/okta/WIRE.md §2.3). It builds the same expression the
 // full parser would; FuzzParseFilter checks that.
 func fastEq(text string) (parser.Expression, bool) {
 	name, rest, ok := strings.Cut(text, " ")

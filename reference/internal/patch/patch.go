@@ -50,7 +50,7 @@ type Options struct{}
 
 // Apply applies ops in order to doc, which holds the resource's attributes
 // under canonical names plus "id" (used to accept an equal id in a
-// path-less value, okta-wire §9). doc is modified in place; on error it may
+// path-less value, mockidp/okta/WIRE.md §9). doc is modified in place; on error it may
 // be partly modified, so callers apply to a copy.
 func Apply(doc map[string]any, ops []Operation, res schema.Resource, opts Options) (err error) {
 	defer func() {

@@ -32,7 +32,7 @@ func TestApplyUser(t *testing.T) {
 	cases := []struct {
 		name, ops, want string
 	}{
-		// okta-wire §6: Okta's path-less deactivate, lowercase op.
+		// mockidp/okta/WIRE.md §6: Okta's path-less deactivate, lowercase op.
 		{"okta deactivate", `{"Operations":[{"op":"replace","value":{"active":false}}]}`, `{"active":false}`},
 		{"capitalised op", `{"Operations":[{"op":"Replace","path":"active","value":false}]}`, `{"active":false}`},
 		{"dotted key in value", `{"Operations":[{"op":"replace","value":{"name.givenName":"Augusta"}}]}`, `{"name":{"givenName":"Augusta","familyName":"Lovelace"}}`},
@@ -104,7 +104,7 @@ func TestApplyErrors(t *testing.T) {
 	}
 }
 
-// okta-wire §9: the exact OIN Group Push PATCH bodies.
+// mockidp/okta/WIRE.md §9: the exact OIN Group Push PATCH bodies.
 func TestApplyGroupOkta(t *testing.T) {
 	doc := decode(t, `{"id":"g1","displayName":"Test SCIMv2","members":[{"value":"u1","display":"a"},{"value":"u2","display":"b"}]}`)
 	steps := []string{

@@ -27,7 +27,7 @@ func (a applier) applyPath(kind string, p parser.Path, value any, pathless bool)
 	if at.ReadOnly() {
 		if strings.EqualFold(at.Name, "id") && p.AttributePath.SubAttribute == nil && p.ValueExpression == nil {
 			if v, ok := value.(string); ok && v == a.doc["id"] && kind != "remove" {
-				return nil // Okta sends the current id in group PATCH values (okta-wire §9)
+				return nil // Okta sends the current id in group PATCH values (mockidp/okta/WIRE.md §9)
 			}
 			return errf("mutability", "id is readOnly and cannot be changed")
 		}
@@ -37,7 +37,7 @@ func (a applier) applyPath(kind string, p parser.Path, value any, pathless bool)
 		return errf("mutability", "%s is readOnly", at.Name)
 	}
 	if at.WriteOnly() {
-		return nil // password is accepted and dropped (okta-wire §4.2)
+		return nil // password is accepted and dropped (mockidp/okta/WIRE.md §4.2)
 	}
 	container := a.doc
 	if ext != "" {
@@ -185,7 +185,7 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 		return a.setSub(kind, container, at, subAt, list, matched, value, p.ValueExpression)
 	}
 	if kind == "remove" {
-		// Removing a value that is not there succeeds: Okta repeats membership removals (okta-wire §9).
+		// Removing a value that is not there succeeds: Okta repeats membership removals (mockidp/okta/WIRE.md §9).
 		var keep []any
 		for i, el := range list {
 			if !contains(matched, i) {

@@ -9,7 +9,7 @@ import (
 
 func TestCanonical(t *testing.T) {
 	var body map[string]any
-	// okta-wire §5.1: a PUT body is the GET body merged with Okta's values.
+	// mockidp/okta/WIRE.md §5.1: a PUT body is the GET body merged with Okta's values.
 	_ = json.Unmarshal([]byte(`{"schemas":["x"],"id":"1","meta":{"resourceType":"User"},"USERNAME":"Ada","password":"p","groups":[],
 		"emails":[{"value":"a@x","Display":"a@x","primary":true,"weird":1}],"nickname":"A","shoeSize":9,
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R","nope":1}}`), &body)

@@ -106,8 +106,8 @@ func jsonType(v any) string {
 // checked values, extension objects for known extensions. Read-only
 // attributes (id, meta, groups) and unknown attributes are left out and
 // their names returned in ignored, because Okta echoes back whatever the
-// server returned (okta-wire §5.1, §11 #13). The writeOnly password is
-// left out too (okta-wire §4.2). schemas is rebuilt by the server.
+// server returned (mockidp/okta/WIRE.md §5.1, §11 #13). The writeOnly password is
+// left out too (mockidp/okta/WIRE.md §4.2). schemas is rebuilt by the server.
 func (r Resource) Canonical(body map[string]any) (doc map[string]any, ignored []string, err error) {
 	doc = map[string]any{}
 	for k, v := range body {

@@ -155,7 +155,7 @@ func (e *ExternalIDConflict) Error() string {
 // across it (which would stop concurrent creates from sharing a commit).
 type CheckedCreator interface {
 	// CreateUserUnlessActiveExternalID is CreateUser that first checks, in
-	// the same serialised write, Okta's rule (okta-wire §7.2): if u.ExternalID
+	// the same serialised write, Okta's rule (mockidp/okta/WIRE.md §7.2): if u.ExternalID
 	// is non-empty and an active user already has it, nothing is written and
 	// the error is an *ExternalIDConflict naming that user.
 	CreateUserUnlessActiveExternalID(ctx context.Context, u *User) error
