@@ -74,6 +74,29 @@ func init() {
 			}
 			c.setObject(m)
 		}),
+		"members-without-ref": rewrite(func(r *http.Request) bool {
+			res, _, ok := route(r)
+			return ok && res == "Groups"
+		}, func(_ *http.Request, c *captured) {
+			m := c.object()
+			if m == nil {
+				return
+			}
+			docs := resources(m)
+			if len(docs) == 0 {
+				docs = []map[string]any{m}
+			}
+			for _, d := range docs {
+				list, _ := d["members"].([]any)
+				for _, el := range list {
+					if mm, ok := el.(map[string]any); ok {
+						delete(mm, "$ref")
+						delete(mm, "type")
+					}
+				}
+			}
+			c.setObject(m)
+		}),
 		"spc-filter-unsupported": rewrite(func(r *http.Request) bool { return is(r, http.MethodGet, "ServiceProviderConfig", false) }, func(_ *http.Request, c *captured) {
 			if m := c.object(); m != nil {
 				if f, ok := m["filter"].(map[string]any); ok {

@@ -72,6 +72,17 @@ var strictMoreProbes = map[string]probe{
 		}
 		return len(resources(r.body)) >= 1
 	},
+	"members-without-ref": func(t *testing.T, ts *tserver, p string) bool {
+		uid := ts.createUser(p+"mr@x", "")
+		r := ts.do("POST", "/scim/v2/Groups", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"`+p+`g","members":[{"value":"`+uid+`"}]}`)
+		list, _ := r.body["members"].([]any)
+		if len(list) != 1 {
+			return false
+		}
+		m, _ := list[0].(map[string]any)
+		ref, _ := m["$ref"].(string)
+		return strings.HasSuffix(ref, "/Users/"+uid) && m["type"] == "User"
+	},
 	"spc-filter-unsupported": func(t *testing.T, ts *tserver, p string) bool {
 		f, _ := ts.do("GET", "/scim/v2/ServiceProviderConfig", "").body["filter"].(map[string]any)
 		return f["supported"] == true

@@ -59,12 +59,38 @@ func render(c *gin.Context, res schema.Resource, doc map[string]any, id string, 
 	}
 	out["schemas"] = schemas
 	out["id"] = id
+	if list, ok := doc["members"].([]any); ok {
+		out["members"] = renderMembers(c, list)
+	}
 	out["meta"] = map[string]any{
 		"resourceType": res.Name,
 		"created":      created.UTC().Format(time.RFC3339),
 		"lastModified": modified.UTC().Format(time.RFC3339),
 		"location":     baseURL(c) + res.Endpoint + "/" + id,
 		"version":      `W/"` + strconv.FormatInt(version, 10) + `"`,
+	}
+	return out
+}
+
+// renderMembers gives each group member its $ref and type (RFC 7643 §4.2),
+// derived from value: only users can be members here (checkGroup).
+func renderMembers(c *gin.Context, list []any) []any {
+	out := make([]any, 0, len(list))
+	for _, el := range list {
+		m, ok := el.(map[string]any)
+		if !ok {
+			out = append(out, el)
+			continue
+		}
+		cp := make(map[string]any, len(m)+2)
+		for k, v := range m {
+			cp[k] = v
+		}
+		if v, _ := m["value"].(string); v != "" {
+			cp["$ref"] = baseURL(c) + "/Users/" + v
+			cp["type"] = "User"
+		}
+		out = append(out, cp)
 	}
 	return out
 }

@@ -26,6 +26,8 @@ func registerStrictMoreSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the answer is a ListResponse of resources with the schema "([^"]*)"$`, theAnswerIsAListOfSchema)
 	sc.Step(`^every attribute of every schema states type, mutability, returned and uniqueness with RFC values$`, everySchemaAttributeHasCharacteristics)
 	sc.Step(`^filter\.supported is true, and a userName filter finds "([^"]*)"$`, filterSupportedAndWorks)
+	sc.Step(`^a SCIM client reads the group "([^"]*)"$`, aSCIMClientReadsTheGroup)
+	sc.Step(`^every member carries value, \$ref and type "User" naming the user "([^"]*)"$`, everyMemberCarriesRefAndType)
 }
 
 func aSCIMClientListsUsersWithQueryAndFilter(ctx context.Context, query, filter string) error {
@@ -222,6 +224,50 @@ func filterSupportedAndWorks(ctx context.Context, alias string) error {
 	}
 	if v, _ := lookupPath(m, "filter.supported"); v != true {
 		w.rec.fail("ServiceProviderConfig's filter.supported is not true, although the userName filter works", "true", fmt.Sprintf("%#v", v))
+	}
+	return w.rec.err()
+}
+
+func aSCIMClientReadsTheGroup(ctx context.Context, alias string) error {
+	w := worldFrom(ctx)
+	g := w.group(alias)
+	if g.SCIMID == "" {
+		return harnessf("Okta has no app group id for %q (the push did not link a group)", alias)
+	}
+	w.do(ctx, okta.Request{Method: "GET", Path: "/Groups/" + url.PathEscape(g.SCIMID)})
+	return nil
+}
+
+// everyMemberCarriesRefAndType checks RFC 7643 §4.2 members: the one member
+// is alias's user, with its id as value, its URI as $ref and type "User".
+func everyMemberCarriesRefAndType(ctx context.Context, alias string) error {
+	w := worldFrom(ctx)
+	m := w.decodeObject(w.answer)
+	if m == nil {
+		return w.rec.err()
+	}
+	id, err := w.scimID(alias)
+	if err != nil {
+		return harnessf("%w", err)
+	}
+	list, _ := m["members"].([]any)
+	if len(list) != 1 {
+		return harnessf("the group has %d members, not %q alone (see GRP-001): nothing to judge", len(list), alias)
+	}
+	o, _ := list[0].(map[string]any)
+	if v, _ := o["value"].(string); v != id {
+		w.rec.fail("members[0].value is not the user's id", id, fmt.Sprintf("%#v", o["value"]))
+	}
+	ref, _ := o["$ref"].(string)
+	u, perr := url.Parse(ref)
+	switch {
+	case ref == "":
+		w.rec.fail(`members[0] has no "$ref"`, ".../Users/"+id, fmt.Sprintf("%#v", o["$ref"]))
+	case perr != nil || !u.IsAbs() || !strings.HasSuffix(strings.TrimRight(u.Path, "/"), "/Users/"+id):
+		w.rec.fail(`members[0].$ref is not the user's absolute URI`, "https://.../Users/"+id, ref)
+	}
+	if t, _ := o["type"].(string); t != "User" {
+		w.rec.fail(`members[0].type is not "User"`, `"User"`, fmt.Sprintf("%#v", o["type"]))
 	}
 	return w.rec.err()
 }
