@@ -16,7 +16,8 @@ const mdMaxRows = 100
 // in scope or not, with the flag that declares it), a counts table, per-area and per-tier tables, a table of failing
 // scenarios with their one-line reasons, and the skipped scenarios with
 // reasons and the not-in-scope scenarios in collapsed blocks. Text from the run is escaped so that it
-// cannot break the tables or inject markup.
+// cannot break the tables or inject markup, and control characters are
+// escaped (SafeText). A partial run says so under the heading.
 func WriteMarkdown(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write summary.md: nil run")
@@ -35,6 +36,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
+	if n := r.PartialNote(); n != "" {
+		fmt.Fprintf(&b, "> ⚠️ **%s**\n\n", mdText(n))
+	}
 	if r.Baseline != "" {
 		fmt.Fprintf(&b, "Compared with baseline `%s`: failures are marked new or known.\n\n", mdCode(r.Baseline))
 	}
@@ -162,7 +166,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		b.WriteString("\n</details>\n\n")
 	}
 	b.WriteString("Full evidence: `report.html` (open from disk), `results.json`, `junit.xml`, `transcript.har`.\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	// Server text must not smuggle control sequences into a terminal that
+	// prints the summary (CI logs do).
+	if _, err := io.WriteString(w, SafeText(b.String())); err != nil {
 		return fmt.Errorf("write summary.md: %w", err)
 	}
 	return nil

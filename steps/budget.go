@@ -97,7 +97,7 @@ func (rs *runState) halt(r *stopReason, grace time.Duration) {
 	rs.mu.Unlock()
 	if p := rs.cfg.Progress; p != nil {
 		fmt.Fprintf(p, "stopping (%s): no further scenario starts; the rest are reported as %q\n",
-			reports.RedactText(safeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(safeText(r.notRun), rs.cfg.secrets()...))
+			reports.RedactText(reports.SafeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(reports.SafeText(r.notRun), rs.cfg.secrets()...))
 	}
 	if grace <= 0 {
 		rs.cancelSteps(&cutShort{r})
@@ -237,6 +237,6 @@ func (rs *runState) progressWait(id string) func(okta.RetryWait) {
 		}
 		line := fmt.Sprintf("%s: rate-limited by the app (429, Retry-After %s): waiting %s, attempt %d of %d",
 			id, ra, w.Wait, w.Attempt, w.MaxAttempts)
-		fmt.Fprintln(p, reports.RedactText(safeText(line), rs.cfg.secrets()...))
+		fmt.Fprintln(p, reports.RedactText(reports.SafeText(line), rs.cfg.secrets()...))
 	}
 }
