@@ -133,6 +133,10 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex.ResponseBody = string(head[:min(int64(len(head)), r.limit)])
 	i := r.add(ex)
 	if !ex.Truncated {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
 		return resp, nil
 	}
 	h := sha256.New()
