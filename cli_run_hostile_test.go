@@ -233,3 +233,17 @@ func summaryMessage(stdout, stderr string) string {
 	}
 	return strings.ReplaceAll(why+" — "+verdict, "|", "\\|")
 }
+
+// TestRunRetryWaitFlag: --max-retry-wait 0 is ambiguous and refused with
+// a message that names "okta"; "okta" itself is accepted.
+func TestRunRetryWaitFlag(t *testing.T) {
+	env := map[string]string{"SCIMCONFORM_TOKEN": cliTestToken}
+	code, _, stderr := runInProcess(t, env, "run", "--url", "http://127.0.0.1:9/scim/v2", "--out", t.TempDir(), "--max-retry-wait", "0")
+	if code != exitUsage || !strings.Contains(stderr, `or "okta" to wait exactly as Okta does`) {
+		t.Errorf("--max-retry-wait 0: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runInProcess(t, env, "run", "--url", "http://127.0.0.1:9/scim/v2", "--out", t.TempDir(), "--max-retry-wait", "okta", "--timeout", "1s")
+	if code != exitHarness || !strings.Contains(stderr, "pre-flight") {
+		t.Errorf("--max-retry-wait okta: exit %d (want a pre-flight error against a closed port), stderr %q", code, stderr)
+	}
+}
