@@ -109,7 +109,8 @@ var hostileTargets = []hostileTarget{
 		return func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			w.Header().Set("Content-Type", "application/scim+json")
-			w.Header().Set("X-Detail", "\x1b]0;pwned\x07")
+			// (Go's client refuses control characters in header values, so
+			// the escapes come in the body.)
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprint(w, "\x1b[2J\x1b[31mFATAL\x1b[0m\x00\r\x1b]8;;http://evil.example\x07click\x1b]8;;\x07 \u202eosleb")
 		}
@@ -216,17 +217,21 @@ func dirSize(t *testing.T, dir string) int64 {
 // says why it stopped, else the first scenario line that names an error
 // or failure, with the verdict line.
 func summaryMessage(stdout, stderr string) string {
-	var why, verdict string
+	var stop, first, verdict string
 	for _, l := range strings.Split(stdout+"\n"+stderr, "\n") {
 		l = strings.TrimSpace(l)
 		switch {
-		case why == "" && (strings.HasPrefix(l, "stopping (") || strings.Contains(l, "rate-limits every request")):
-			why = l
-		case why == "" && (strings.Contains(l, "] ERROR ") || strings.Contains(l, "] FAIL ")):
-			why = l[strings.Index(l, "]")+2:]
+		case stop == "" && (strings.HasPrefix(l, "stopping (") || strings.Contains(l, "rate-limits every request")):
+			stop = l
+		case first == "" && (strings.Contains(l, "] ERROR ") || strings.Contains(l, "] FAIL ")):
+			first = l[strings.Index(l, "]")+2:]
 		case strings.HasPrefix(l, "Verdict:"):
 			verdict = l
 		}
+	}
+	why := stop
+	if why == "" {
+		why = first
 	}
 	if r := []rune(why); len(r) > 220 {
 		why = string(r[:220]) + "…"
