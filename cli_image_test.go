@@ -55,6 +55,24 @@ func TestRunImage(t *testing.T) {
 		}
 	})
 
+	t.Run("the image runs the harness as UID 65534 with its default --out", func(t *testing.T) {
+		// No mount: the default --out must be writable in the image.
+		code, logs := runHarnessInImage(t, client, tag, "")
+		if code != exitHarness || strings.Contains(logs, "permission denied") || !strings.Contains(logs, "pre-flight") ||
+			!strings.Contains(logs, "Report: scimconform-report/report.html") {
+			t.Errorf("exit %d, want %d with a pre-flight report in /work/scimconform-report:\n%s", code, exitHarness, logs)
+		}
+		// The documented mount gets the reports out.
+		dir := t.TempDir()
+		if err := os.Chmod(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		code, logs = runHarnessInImage(t, client, tag, dir+":/work/scimconform-report")
+		if _, err := os.Stat(filepath.Join(dir, reports.FileJSON)); code != exitHarness || err != nil {
+			t.Errorf("exit %d, results.json in the mounted folder: %v\n%s", code, err, logs)
+		}
+	})
+
 	t.Run("fault in the container fails the run", func(t *testing.T) {
 		faulty := tag + "-fault"
 		buildDerivedImage(t, client, faulty,
@@ -214,4 +232,39 @@ func imageTestSuffix(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// runHarnessInImage runs `scimconform run` inside image against a port
+// where nothing listens (so pre-flight fails and a report is still
+// written), with bind mounted when not empty, and returns the exit code
+// and the container's output.
+func runHarnessInImage(t *testing.T, client *dc.Client, image, bind string) (int, string) {
+	t.Helper()
+	hc := &dc.HostConfig{}
+	if bind != "" {
+		hc.Binds = []string{bind}
+	}
+	c, err := client.CreateContainer(dc.CreateContainerOptions{
+		Config: &dc.Config{Image: image, Env: []string{"SCIMCONFORM_TOKEN=" + imageTestToken},
+			Cmd: []string{"run", "--url", "http://127.0.0.1:9/scim/v2", "--timeout", "2s"}},
+		HostConfig: hc,
+	})
+	if err != nil {
+		t.Fatalf("create container: %v", err)
+	}
+	defer func() { _ = client.RemoveContainer(dc.RemoveContainerOptions{ID: c.ID, Force: true}) }()
+	if err := client.StartContainer(c.ID, nil); err != nil {
+		t.Fatalf("start container: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, err := client.WaitContainerWithContext(c.ID, ctx)
+	if err != nil {
+		t.Fatalf("wait container: %v", err)
+	}
+	var out bytes.Buffer
+	if err := client.Logs(dc.LogsOptions{Container: c.ID, OutputStream: &out, ErrorStream: &out, Stdout: true, Stderr: true}); err != nil {
+		t.Fatalf("container logs: %v", err)
+	}
+	return code, out.String()
 }

@@ -60,6 +60,9 @@ users are deactivated; --cleanup also deletes them (and the groups) where allowe
 			if err := c.Resolve(fs, env.getenv); err != nil {
 				return exitWith(exitUsage, err)
 			}
+			if err := c.MaxRetryWait.Check(); err != nil {
+				return exitWith(exitUsage, err)
+			}
 			opList, err := load.ParseOps(ops)
 			if err != nil {
 				return exitWith(exitUsage, fmt.Errorf("--ops: %w", err))
@@ -69,7 +72,7 @@ users are deactivated; --cleanup also deletes them (and the groups) where allowe
 				return exitWith(exitUsage, err)
 			}
 			cfg := load.Config{
-				MaxRetryWait: c.MaxRetryWait, Users: users, Ops: opList, Concurrency: conc,
+				MaxRetryWait: loadRetryWait(c.MaxRetryWait), Users: users, Ops: opList, Concurrency: conc,
 				Rate: rateLimit, Ramp: ramp, Groups: groups, Overlap: overlap, Cleanup: c.Cleanup, SLO: objective,
 			}
 			var secrets []string
@@ -189,4 +192,13 @@ func startDemoTarget() (func(), string, string, error) {
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// loadRetryWait is load.Config.MaxRetryWait for --max-retry-wait: the cap,
+// or 0 (load's "wait as Okta does") for "okta".
+func loadRetryWait(w config.RetryWait) time.Duration {
+	if w.LikeOkta {
+		return 0
+	}
+	return w.Cap
 }

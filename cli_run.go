@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -45,15 +43,30 @@ removed when the run starts, and a failed pre-flight writes a report too.
 Exit codes: 0 every in-scope required scenario passed and nothing errored;
 1 a required scenario failed (also when others errored: the summary says
 both); 2 a usage, configuration or harness error, a failed pre-flight, an
-errored scenario or an in-scope required scenario that was skipped.
-With --strict a failed @must strict scenario exits 1; a failed @should one is
-reported and exits 1 only with --strict=should.`,
+errored scenario or an in-scope required scenario that was skipped; 130
+interrupted. With --strict a failed @must strict scenario exits 1; a failed
+@should one is reported and exits 1 only with --strict=should.
+
+Bounds: --timeout per request, --deadline for the whole run (then the
+scenarios not run are errors "not run (deadline)" and the run exits 2 unless
+a required scenario already failed), --max-retry-wait per wait after a 429,
+--max-body per answer read, --max-recorded-body per body kept in the reports.
+A target that stops answering ends the run early (the rest are errors
+"target stopped answering after ...", exit 2).
+
+Ctrl-C (SIGINT) or SIGTERM stops the run: no further scenario starts, the
+request in flight may finish briefly, the users the run created are
+deactivated, the unfinished scenarios are errors "not run (interrupted)",
+and a partial report (marked partial in every format) is written; exit 130.
+A second Ctrl-C exits at once, without report or cleanup.
+
+--out is created and checked for writing before the target is contacted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := c.Resolve(cmd.Flags(), env.getenv); err != nil {
 				return exitWith(exitUsage, err)
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := interruptContext(cmd.Context(), env.stderr)
 			defer stop()
 			if err := c.Check(); err != nil {
 				return exitWith(exitUsage, err)
@@ -98,10 +111,11 @@ func runSuite(ctx context.Context, env *cliEnv, cfg steps.Config, plan reportPla
 
 // runSuiteWith is runSuite with a hook that adds to the run before the
 // reports are written (the container's log). Whatever ends the run, out
-// afterwards holds this run's reports or none: earlier report files are
-// removed before the target is contacted, a failed pre-flight or a suite
-// that cannot start is written as a report with verdict error, and an
-// interrupted run leaves no report.
+// afterwards holds this run's reports: out is created, checked for writing
+// and cleared of earlier report files before the target is contacted (an
+// unusable out is exit 2 with nothing sent); a failed pre-flight or a
+// suite that cannot start is written as a report with verdict error; an
+// interrupted run writes its partial report and exits exitInterrupted.
 func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan reportPlan, before func(*reports.Run)) error {
 	out := plan.out
 	fmts, err := reports.ParseFormats(plan.formats)
@@ -111,8 +125,8 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 	if err := cfg.Validate(); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	if err := reports.ClearReports(out); err != nil {
-		return exitWith(exitUsage, fmt.Errorf("--out %s: %w", out, err))
+	if err := reports.PrepareOutDir(out); err != nil {
+		return exitWith(exitUsage, fmt.Errorf("--out %s: %w (nothing was sent to the target; give a writable --out, or mount a writable volume there)", out, err))
 	}
 	secrets := []string{cfg.Credentials.Token, cfg.Credentials.Password, cfg.RevokedToken, urlPassword(cfg.BaseURL)}
 	// The URL may carry a password (https://user:pass@host): the terminal
@@ -120,11 +134,15 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 	fmt.Fprintf(env.stdout, "scimconform %s: testing %s (auth %s, profile %s)\n", version, reports.RedactURL(cfg.BaseURL, secrets...), cfg.Credentials.Mode, cfg.Profile)
 
 	probe := cfg
-	rec := newRecorder(cfg.HTTPClient)
+	rec := newRecorder(cfg.HTTPClient, cfg.MaxRecordedBody)
 	probe.HTTPClient = rec.client()
 	if err := steps.Preflight(ctx, probe); err != nil {
 		if ctx.Err() != nil {
-			return interrupted(env, out)
+			run := notStartedRun(cfg, "PRE-FLIGHT", "Okta's Test API Credentials request succeeds", "When Okta tests the API credentials",
+				errors.New("not run (interrupted)"), rec.exchanges())
+			run.Partial, run.StopReason = true, "interrupted during pre-flight"
+			werr := writeNotStarted(env, run, out, fmts, before, secrets, errInterrupted)
+			return interruptedExit(werr)
 		}
 		run := notStartedRun(cfg, "PRE-FLIGHT", "Okta's Test API Credentials request succeeds", "When Okta tests the API credentials", err, rec.exchanges())
 		return writeNotStarted(env, run, out, fmts, before, secrets, err)
@@ -132,15 +150,16 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 	cfg.Progress = env.stdout
 	printShard(env.stdout, cfg)
 	run, err := steps.Run(ctx, cfg)
-	if ctx.Err() != nil {
-		return interrupted(env, out)
-	}
 	if empty, ok := emptyShardRun(cfg, err); ok {
 		run, err = empty, nil
 	}
 	if err != nil {
 		nrun := notStartedRun(cfg, "SUITE", "The suite starts", "When the suite starts", err, nil)
-		return writeNotStarted(env, nrun, out, fmts, before, secrets, err)
+		werr := writeNotStarted(env, nrun, out, fmts, before, secrets, err)
+		if ctx.Err() != nil {
+			return interruptedExit(werr)
+		}
+		return werr
 	}
 	run.Selection = selectionOf(cfg)
 	if before != nil {
@@ -154,7 +173,20 @@ func runSuiteWith(ctx context.Context, env *cliEnv, cfg steps.Config, plan repor
 		return exitWith(exitUsage, fmt.Errorf("write reports: %w", err))
 	}
 	reports.WriteTerminalSummary(env.stdout, run, files.HTML)
+	if ctx.Err() != nil {
+		return exitWith(exitInterrupted, fmt.Errorf("interrupted: partial report in %s", out))
+	}
 	return verdictExit(run.Totals)
+}
+
+// interruptedExit turns the exit error of a report written after an
+// interrupt into exitInterrupted, keeping its message.
+func interruptedExit(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return exitWith(exitInterrupted, ee.err)
+	}
+	return exitWith(exitInterrupted, err)
 }
 
 // verdictExit maps a verdict to the exit code: pass 0, fail 1, error 2.
@@ -167,10 +199,6 @@ func verdictExit(t reports.Totals) error {
 		return exitWith(exitHarness, nil)
 	}
 	return nil
-}
-
-func interrupted(env *cliEnv, out string) error {
-	return exitWith(exitHarness, fmt.Errorf("interrupted; no report written (earlier reports in %s were removed)", out))
 }
 
 // urlPassword is the password in raw's user-info, or "".

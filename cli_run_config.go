@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -51,7 +50,9 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 		return cfg, err
 	}
 	cfg.HTTPClient = hc
-	cfg.Retry = okta.RetryPolicy{Sleep: cappedSleep(c.MaxRetryWait)}
+	cfg.Retry = okta.RetryPolicy{MaxWait: retryCap(c.MaxRetryWait)}
+	cfg.Deadline = c.Deadline
+	cfg.MaxBody, cfg.MaxRecordedBody = int64(c.MaxBody), int64(c.MaxRecordedBody)
 	if cfg.SSO, err = ssoConfig(c, hc); err != nil {
 		return cfg, err
 	}
@@ -91,23 +92,13 @@ func checkAreas(areas []string) error {
 	return fmt.Errorf("--features: unknown area %s (known: %s)", strings.Join(bad, ", "), strings.Join(names, ","))
 }
 
-// cappedSleep sleeps like Okta after a 429 but never longer than max per
-// wait (0: no cap), so a run against a rate-limited server finishes in
-// minutes instead of Okta's hours; it returns early when ctx ends.
-func cappedSleep(max time.Duration) func(ctx context.Context, d time.Duration) error {
-	return func(ctx context.Context, d time.Duration) error {
-		if max > 0 && d > max {
-			d = max
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
-		}
+// retryCap is okta.RetryPolicy.MaxWait for --max-retry-wait: the cap, or
+// okta.RetryLikeOkta for "okta".
+func retryCap(w config.RetryWait) time.Duration {
+	if w.LikeOkta {
+		return okta.RetryLikeOkta
 	}
+	return w.Cap
 }
 
 // httpClient builds the client carrying TLS settings; nil when defaults do.

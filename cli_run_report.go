@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"sync"
@@ -74,20 +77,24 @@ func writeNotStarted(env *cliEnv, run *reports.Run, out string, fmts []reports.F
 // recorder captures the exchanges of an HTTP client (the pre-flight probe)
 // for the report, with the real bytes: the report is redacted when written.
 type recorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	exs  []reports.Exchange
+	base  http.RoundTripper
+	limit int64
+	mu    sync.Mutex
+	exs   []reports.Exchange
 }
 
-// recordLimit caps each recorded body, as the suite's transcripts do.
-const recordLimit = 64 << 10
-
-func newRecorder(hc *http.Client) *recorder {
+// newRecorder records through hc's transport (the default when nil),
+// keeping up to limit bytes of each body (the suite's transcripts keep
+// --max-recorded-body too).
+func newRecorder(hc *http.Client, limit int64) *recorder {
 	rt := http.DefaultTransport
 	if hc != nil && hc.Transport != nil {
 		rt = hc.Transport
 	}
-	return &recorder{base: rt}
+	if limit <= 0 {
+		limit = steps.DefaultMaxRecordedBody
+	}
+	return &recorder{base: rt, limit: limit}
 }
 
 // client returns an HTTP client that records through r.
@@ -104,7 +111,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex := reports.Exchange{StartedAt: time.Now().UTC(), Method: req.Method, URL: req.URL.String(), RequestHeaders: req.Header.Clone()}
 	if req.Body != nil && req.GetBody != nil {
 		if b, err := req.GetBody(); err == nil {
-			body, _ := io.ReadAll(io.LimitReader(b, recordLimit))
+			body, _ := io.ReadAll(io.LimitReader(b, r.limit))
 			b.Close()
 			ex.RequestBody = string(body)
 		}
@@ -116,22 +123,75 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.add(ex)
 		return nil, err
 	}
-	// Record up to recordLimit bytes; the caller still reads the whole body.
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, recordLimit+1))
-	ex.Truncated = len(head) > recordLimit
+	// Record up to r.limit bytes; the caller still reads the whole body,
+	// and when it was cut, its real size and digest are noted as the
+	// caller reads on.
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, r.limit+1))
+	ex.Truncated = int64(len(head)) > r.limit
 	ex.StatusCode = resp.StatusCode
 	ex.ResponseHeaders = resp.Header.Clone()
-	ex.ResponseBody = string(head[:min(len(head), recordLimit)])
-	r.add(ex)
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	ex.ResponseBody = string(head[:min(int64(len(head)), r.limit)])
+	i := r.add(ex)
+	if !ex.Truncated {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		return resp, nil
+	}
+	h := sha256.New()
+	h.Write(head)
+	resp.Body = &measuredBody{Reader: io.MultiReader(bytes.NewReader(head), resp.Body), body: resp.Body, skip: int64(len(head)), hash: h,
+		done: func(n int64, digest string) {
+			r.mu.Lock()
+			r.exs[i].BodySize, r.exs[i].BodyDigest = n, digest
+			r.mu.Unlock()
+		}}
 	return resp, nil
 }
 
-func (r *recorder) add(ex reports.Exchange) {
+// measuredBody passes a response body through, hashing and counting what
+// follows the first skip bytes (already hashed); at EOF or Close it reports
+// the total read and its "sha256:<hex>" digest once.
+type measuredBody struct {
+	io.Reader
+	body    io.Closer
+	skip, n int64
+	hash    hash.Hash
+	done    func(n int64, digest string)
+}
+
+func (m *measuredBody) Read(p []byte) (int, error) {
+	k, err := m.Reader.Read(p)
+	b := p[:k]
+	if m.skip > 0 {
+		d := min(m.skip, int64(len(b)))
+		b, m.skip = b[d:], m.skip-d
+	}
+	m.hash.Write(b)
+	m.n += int64(k)
+	if err == io.EOF {
+		m.finish()
+	}
+	return k, err
+}
+
+func (m *measuredBody) Close() error {
+	m.finish()
+	return m.body.Close()
+}
+
+func (m *measuredBody) finish() {
+	if m.done != nil {
+		m.done(m.n, "sha256:"+hex.EncodeToString(m.hash.Sum(nil)))
+		m.done = nil
+	}
+}
+
+// add records ex and returns its index.
+func (r *recorder) add(ex reports.Exchange) int {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.exs = append(r.exs, ex)
-	r.mu.Unlock()
+	return len(r.exs) - 1
 }

@@ -261,7 +261,7 @@ func TestRunErrorsExitTwo(t *testing.T) {
 
 // TestRunEndsWithoutStaleReport: after a green run, a run that ends early
 // (interrupted before pre-flight, or with nothing selected) leaves no
-// earlier verdict in --out.
+// earlier verdict in --out: its own report (partial when interrupted).
 func TestRunEndsWithoutStaleReport(t *testing.T) {
 	base := referenceURL(t)
 	env := func(so, se *bytes.Buffer) *cliEnv {
@@ -289,11 +289,13 @@ func TestRunEndsWithoutStaleReport(t *testing.T) {
 		cancel()
 		err := root.ExecuteContext(ctx)
 		var ee *exitError
-		if !errors.As(err, &ee) || ee.code != exitHarness || !strings.Contains(err.Error(), "interrupted") {
-			t.Fatalf("err %v, want an interrupted exit 2", err)
+		if !errors.As(err, &ee) || ee.code != exitInterrupted || !strings.Contains(err.Error(), "interrupted") {
+			t.Fatalf("err %v, want an interrupted exit %d", err, exitInterrupted)
 		}
-		if entries, _ := os.ReadDir(out); len(entries) != 0 {
-			t.Errorf("--out still holds %v after an interrupted run", entries)
+		// --out holds the partial report of this run, not the green one.
+		run, verdict, _ := readResults(t, out)
+		if verdict != "error" || !run.Partial || !strings.Contains(run.StopReason, "interrupted") || run.Features[0].Scenarios[0].ID != "PRE-FLIGHT" {
+			t.Errorf("results.json after an interrupt: verdict %q, partial %v %q, %+v", verdict, run.Partial, run.StopReason, run.Features)
 		}
 	})
 	t.Run("nothing selected", func(t *testing.T) {

@@ -8,7 +8,8 @@
 // (every in-scope required scenario passed, nothing errored), 1 fail (a
 // required scenario failed; also when others errored), 2 error (a usage,
 // configuration or harness error, a failed pre-flight, an errored scenario,
-// an in-scope required scenario skipped).
+// an in-scope required scenario skipped), 130 interrupted (SIGINT or
+// SIGTERM; the partial report is written).
 package main
 
 import (
@@ -27,6 +28,9 @@ const (
 	exitConformance = 1
 	exitUsage       = 2
 	exitHarness     = 2
+	// exitInterrupted (128+SIGINT, as shells report it) ends a run stopped
+	// by SIGINT or SIGTERM, whatever its partial verdict.
+	exitInterrupted = 130
 )
 
 // version is the tool version written into reports; set with -ldflags "-X main.version=...".

@@ -87,6 +87,9 @@ func WriteCucumber(w io.Writer, r *Run) error {
 	}
 	out := make([]cukeFeature, 0, len(r.Features))
 	runNote := "scimconform verdict: " + r.totals().VerdictText()
+	if n := r.PartialNote(); n != "" {
+		runNote += "\n" + n
+	}
 	if sl := r.scopeLine(); sl != "" {
 		runNote += "\nscope: " + sl
 	}

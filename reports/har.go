@@ -92,6 +92,8 @@ type harContent struct {
 	Size     int    `json:"size"`
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text,omitempty"`
+	// Comment says how Text was cut at capture (Exchange.CutNote).
+	Comment string `json:"comment,omitempty"`
 }
 
 type harTimings struct {
@@ -116,6 +118,9 @@ func WriteHAR(w io.Writer, r *Run) error {
 		Entries: []harEntry{},
 		Comment: "Target " + r.Target.BaseURL + "; secrets redacted",
 	}}
+	if n := r.PartialNote(); n != "" {
+		doc.Log.Comment += "; " + n
+	}
 	for _, f := range r.Features {
 		for i := range f.Scenarios {
 			sc := &f.Scenarios[i]
@@ -184,12 +189,13 @@ func harEntryOf(ex *Exchange, pageID, comment string) harEntry {
 			Cookies:     []harNV{},
 			Headers:     harHeaders(ex.ResponseHeaders),
 			Content: harContent{
-				Size:     len(ex.ResponseBody),
+				Size:     contentSize(ex),
 				MimeType: nonEmpty(ex.ResponseHeaders.Get("Content-Type"), "x-unknown"),
 				Text:     ex.ResponseBody,
+				Comment:  ex.CutNote(),
 			},
 			HeadersSize: -1,
-			BodySize:    len(ex.ResponseBody),
+			BodySize:    contentSize(ex),
 		},
 	}
 	if ex.StatusCode == 0 {
@@ -245,4 +251,13 @@ func nonEmpty(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// contentSize is HAR's content.size: the real size of the response body
+// when it was cut at capture (Exchange.BodySize), else the body's length.
+func contentSize(ex *Exchange) int {
+	if ex.BodySize > 0 {
+		return int(ex.BodySize)
+	}
+	return len(ex.ResponseBody)
 }

@@ -112,6 +112,7 @@ type htmlExchangeData struct {
 	ResBody    string      `json:"sb,omitempty"`
 	Error      string      `json:"e,omitempty"`
 	Truncated  bool        `json:"t,omitempty"`
+	CutNote    string      `json:"tn,omitempty"`
 	Duration   string      `json:"d"`
 	Curl       string      `json:"curl"`
 }
@@ -250,7 +251,7 @@ func buildHTMLPage(r *Run) (*htmlPage, error) {
 					ReqHeaders: headerPairs(ex.RequestHeaders), ReqBody: ex.RequestBody,
 					Status: ex.StatusCode, StatusText: http.StatusText(ex.StatusCode),
 					ResHeaders: headerPairs(ex.ResponseHeaders), ResBody: ex.ResponseBody,
-					Error: ex.Error, Truncated: ex.Truncated, Duration: fmtMS(ex.DurationMS),
+					Error: ex.Error, Truncated: ex.Truncated, CutNote: ex.CutNote(), Duration: fmtMS(ex.DurationMS),
 					Curl: curlPrefix(ex),
 				})
 			}

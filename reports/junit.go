@@ -77,7 +77,8 @@ type junitSkipped struct {
 // <skipped message="waived until ...: reason; failure: ..."/>. Every suite
 // carries the run's verdict (property scimconform.verdict, the text of
 // Totals.VerdictText), one scope.<capability> property per capability and
-// one waiver.stale.N property per stale waiver.
+// one waiver.stale.N property per stale waiver, and scimconform.partial
+// (Run.PartialNote) when the run stopped early.
 // Times are in seconds and never negative. The "failures" and "errors"
 // attributes count fail and error scenarios separately, so that tests =
 // passed + failures + errors + skipped.
@@ -95,6 +96,9 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		{"target.baseUrl", r.Target.BaseURL},
 		{"target.authMode", r.Target.AuthMode},
 		{"target.profile", r.Target.Profile},
+	}
+	if r.Partial {
+		props = append(props, junitProperty{"scimconform.partial", r.PartialNote()})
 	}
 	for i, c := range r.RootCauses {
 		props = append(props, junitProperty{fmt.Sprintf("rootCause.%d", i+1), c.Text() + ": " + strings.Join(c.Scenarios, " ")})

@@ -18,7 +18,8 @@ const mdMaxRows = 100
 // catalogue's Scenario.Fix, when a failure has a hint), the strict tier's
 // grade per area when it was in scope (Run.StrictGrades), and the skipped scenarios with
 // reasons and the not-in-scope scenarios in collapsed blocks. Text from the run is escaped so that it
-// cannot break the tables or inject markup.
+// cannot break the tables or inject markup, and control characters are
+// escaped (SafeText). A partial run says so under the heading.
 func WriteMarkdown(w io.Writer, r *Run) error {
 	if r == nil {
 		return fmt.Errorf("write summary.md: nil run")
@@ -37,6 +38,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		fmt.Fprintf(&b, " · %s UTC · %s", r.StartedAt.UTC().Format("2006-01-02 15:04:05"), runDuration(r).Round(1e6))
 	}
 	b.WriteString("\n\n")
+	if n := r.PartialNote(); n != "" {
+		fmt.Fprintf(&b, "> ⚠️ **%s**\n\n", mdText(n))
+	}
 	if r.LoadReport != "" {
 		fmt.Fprintf(&b, "Load report: [%s](%s) (`scimconform load`, in the same output directory)\n\n", mdText(r.LoadReport), r.LoadReport)
 	}
@@ -189,7 +193,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		b.WriteString("\n</details>\n\n")
 	}
 	b.WriteString("Full evidence: `report.html` (open from disk), `results.json`, `junit.xml`, `transcript.har`.\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	// Server text must not smuggle control sequences into a terminal that
+	// prints the summary (CI logs do).
+	if _, err := io.WriteString(w, SafeText(b.String())); err != nil {
 		return fmt.Errorf("write summary.md: %w", err)
 	}
 	return nil

@@ -246,6 +246,13 @@ type Exchange struct {
 	ResponseHeaders http.Header `json:"responseHeaders,omitempty"`
 	ResponseBody    string      `json:"responseBody,omitempty"`
 	// Truncated is true when a body was cut to keep the report small.
-	Truncated bool   `json:"truncated,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Truncated bool `json:"truncated,omitempty"`
+	// BodySize is the number of response body bytes the target sent (as
+	// far as they were read; reading stops at --max-body) when
+	// ResponseBody holds only part of them; 0 when the body is whole.
+	BodySize int64 `json:"bodySize,omitempty"`
+	// BodyDigest is "sha256:<hex>" of those BodySize bytes; "" when the
+	// body is whole.
+	BodyDigest string `json:"bodyDigest,omitempty"`
+	Error      string `json:"error,omitempty"`
 }

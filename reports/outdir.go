@@ -11,6 +11,27 @@ import (
 // stagingPrefix names the directories ReplaceReports stages a run in.
 const stagingPrefix = ".scimconform-staging-"
 
+// PrepareOutDir makes sure the reports of a run can be written to dir
+// before the run contacts the target: it creates dir (and its parents),
+// proves that a file can be created and removed in it, then calls
+// ClearReports. The error names what failed (create or write) and wraps
+// the cause.
+func PrepareOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the report folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, stagingPrefix+"probe-")
+	if err != nil {
+		return fmt.Errorf("cannot write in the report folder: %w", err)
+	}
+	name := f.Name()
+	cerr := f.Close()
+	if err := errors.Join(cerr, os.Remove(name)); err != nil {
+		return fmt.Errorf("cannot write in the report folder: %w", err)
+	}
+	return ClearReports(dir)
+}
+
 // ClearReports removes from dir every file a format of this package
 // writes (all formats, whichever an earlier run chose), the temporary files
 // of an interrupted write and leftover staging directories. Other files in

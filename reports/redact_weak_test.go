@@ -170,6 +170,8 @@ func TestRedactClassifiesEveryStringField(t *testing.T) {
 		"Run.Baseline": true, "Run.RootCauses.Scenarios": true, "Run.Features.Scenarios.Regression": true,
 		// The method is the one the harness sent.
 		"Run.Features.Scenarios.Steps.Exchanges.Method": true,
+		// A digest the harness computed over the bytes received ("sha256:<hex>").
+		"Run.Features.Scenarios.Steps.Exchanges.BodyDigest": true,
 	}
 	var walk func(path string, ty reflect.Type)
 	walk = func(path string, ty reflect.Type) {

@@ -13,7 +13,9 @@ import (
 // checks, the catalogue's "How to fix" hint (Scenario.Fix), the strict
 // tier's grade per area when it was in scope (Run.StrictGrades), the verdict line
 // (Totals.VerdictText) and the path of report.html when htmlPath is not
-// empty. Write errors are ignored: the
+// empty. A partial run says so above the verdict line (Run.PartialNote).
+// Control characters in the text are escaped (SafeText). Write errors are
+// ignored: the
 // summary is a courtesy, the files are the evidence.
 func WriteTerminalSummary(w io.Writer, r *Run, htmlPath string) {
 	if r == nil {
@@ -137,11 +139,16 @@ func writeSummary(w io.Writer, r *Run, htmlPath, verdictLine string) {
 		}
 	}
 	b.WriteString("\n")
+	if n := r.PartialNote(); n != "" {
+		b.WriteString(n + "\n")
+	}
 	b.WriteString(verdictLine + "\n")
 	if htmlPath != "" {
 		fmt.Fprintf(&b, "Report: %s\n", htmlPath)
 	}
-	_, _ = io.WriteString(w, b.String())
+	// Titles, reasons and exchange excerpts carry server text: no control
+	// sequence reaches the terminal.
+	_, _ = io.WriteString(w, SafeText(b.String()))
 }
 
 // notPassing reports whether sc is one a reader must act on: it failed or
@@ -188,5 +195,9 @@ func exchangeLine(ex *Exchange, max int) string {
 	if r := []rune(body); len(r) > max {
 		body = string(r[:max]) + "…"
 	}
-	return fmt.Sprintf("%s %s → %d %s", ex.Method, ex.URL, ex.StatusCode, body)
+	line := fmt.Sprintf("%s %s → %d %s", ex.Method, ex.URL, ex.StatusCode, body)
+	if n := ex.CutNote(); n != "" {
+		line += " (" + n + ")"
+	}
+	return line
 }

@@ -69,8 +69,8 @@ func exchangeText(ex *Exchange, maxBody int) string {
 			b.WriteString("\n" + cut(prettyJSON(ex.ResponseBody), maxBody) + "\n")
 		}
 	}
-	if ex.Truncated {
-		b.WriteString("(bodies truncated at capture)\n")
+	if n := ex.CutNote(); n != "" {
+		b.WriteString("(" + n + ")\n")
 	}
 	return b.String()
 }

@@ -97,7 +97,7 @@ func (rs *runState) halt(r *stopReason, grace time.Duration) {
 	rs.mu.Unlock()
 	if p := rs.cfg.Progress; p != nil {
 		fmt.Fprintf(p, "stopping (%s): no further scenario starts; the rest are reported as %q\n",
-			reports.RedactText(safeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(safeText(r.notRun), rs.cfg.secrets()...))
+			reports.RedactText(reports.SafeText(r.inFlight), rs.cfg.secrets()...), reports.RedactText(reports.SafeText(r.notRun), rs.cfg.secrets()...))
 	}
 	if grace <= 0 {
 		rs.cancelSteps(&cutShort{r})
@@ -131,16 +131,8 @@ func (rs *runState) cleanupContext() (context.Context, context.CancelFunc) {
 // observer returns the okta.Config.Observe hook of scenario id's client.
 func (rs *runState) observer(id string) func(okta.Exchange) {
 	return func(ex okta.Exchange) {
-		var te *okta.TransportError
 		switch {
-		case ex.StatusCode != 0:
-			rs.mu.Lock()
-			rs.failures, rs.lastAnswered = 0, id
-			rs.mu.Unlock()
-			if ex.StatusCode == http.StatusTooManyRequests && ex.Attempt >= rs.cfg.Retry.MaxAttempts {
-				rs.maybeProbe(id, true)
-			}
-		case errors.As(ex.Error, &te) && (te.Kind == okta.KindTimeout || te.Kind == okta.KindRefused || te.Kind == okta.KindNetwork):
+		case noAnswer(ex):
 			rs.mu.Lock()
 			rs.failures++
 			n := rs.failures
@@ -148,8 +140,23 @@ func (rs *runState) observer(id string) func(okta.Exchange) {
 			if n >= rs.cfg.MaxTransportFailures {
 				rs.maybeProbe(id, false)
 			}
+		case ex.StatusCode != 0:
+			rs.mu.Lock()
+			rs.failures, rs.lastAnswered = 0, id
+			rs.mu.Unlock()
+			if ex.StatusCode == http.StatusTooManyRequests && ex.Attempt >= rs.cfg.Retry.MaxAttempts {
+				rs.maybeProbe(id, true)
+			}
 		}
 	}
+}
+
+// noAnswer reports whether ex got no complete answer: a timeout, a refused
+// or reset connection, also after the status line (a target that drips
+// its body byte by byte never finishes an answer).
+func noAnswer(ex okta.Exchange) bool {
+	var te *okta.TransportError
+	return errors.As(ex.Error, &te) && (te.Kind == okta.KindTimeout || te.Kind == okta.KindRefused || te.Kind == okta.KindNetwork)
 }
 
 // maybeProbe sends Okta's Test API Credentials request once, with a short
@@ -195,10 +202,10 @@ func (rs *runState) maybeProbe(id string, rateLimited bool) {
 			fmt.Fprintf(p, "the app rate-limits every request (%s got 429 %d times in a row, and so did Okta's credentials test): Okta would pause provisioning; from now on a 429 is final\n",
 				id, rs.cfg.Retry.MaxAttempts)
 		}
-	case !rateLimited && ex.StatusCode == 0:
+	case !rateLimited && (ex.StatusCode == 0 || noAnswer(ex)):
 		after := rs.lastAnsweredScenario()
 		rs.halt(&stopReason{kind: stopTargetGone,
-			notRun:   fmt.Sprintf("target stopped answering after %s: %d requests in a row got no answer, and neither did Okta's credentials test (%s)", after, rs.cfg.MaxTransportFailures, ex.Err),
+			notRun:   fmt.Sprintf("target stopped answering after %s: %d requests in a row got no complete answer, and neither did Okta's credentials test (%s)", after, rs.cfg.MaxTransportFailures, ex.Err),
 			inFlight: "target stopped answering after " + after}, 0)
 	case ex.StatusCode != 0:
 		rs.mu.Lock()
@@ -237,6 +244,6 @@ func (rs *runState) progressWait(id string) func(okta.RetryWait) {
 		}
 		line := fmt.Sprintf("%s: rate-limited by the app (429, Retry-After %s): waiting %s, attempt %d of %d",
 			id, ra, w.Wait, w.Attempt, w.MaxAttempts)
-		fmt.Fprintln(p, reports.RedactText(safeText(line), rs.cfg.secrets()...))
+		fmt.Fprintln(p, reports.RedactText(reports.SafeText(line), rs.cfg.secrets()...))
 	}
 }

@@ -167,7 +167,7 @@ func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err 
 		step.Status = reports.StatusPass
 	case errors.Is(err, godog.ErrSkip) || status == godog.StepSkipped:
 		step.Status = reports.StatusSkip
-		step.Reason = safeText(skipReason)
+		step.Reason = reports.SafeText(skipReason)
 	default:
 		step.Status, step.Failure = classify(err, status)
 		c.stopped(step, ex)
@@ -257,7 +257,7 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		res.Status, res.Reason = reports.StatusError, f.Message
 	}
 	if res.Status == reports.StatusSkip && skipReason != "" {
-		res.Reason = safeText(skipReason)
+		res.Reason = reports.SafeText(skipReason)
 	}
 	c.rateLimitedReason(res)
 	c.finished[res.ID] = res
@@ -269,7 +269,7 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		// title are harness text and are never redacted.
 		line := fmt.Sprintf("[%d/%d] %-5s %s %s", n, total, strings.ToUpper(string(res.Status)), res.ID, res.Title)
 		if res.Reason != "" && res.Status != reports.StatusPass {
-			line += " — " + reports.RedactText(safeText(firstLine(res.Reason)), c.cfg.secrets()...)
+			line += " — " + reports.RedactText(reports.SafeText(firstLine(res.Reason)), c.cfg.secrets()...)
 		}
 		fmt.Fprintln(p, line)
 	}
@@ -316,7 +316,7 @@ func classify(err error, status godog.StepResultStatus) (reports.Status, *report
 }
 
 // failureOf renders err as a report failure. Messages quote server text
-// (error details, bodies), so every field goes through safeText.
+// (error details, bodies), so every field goes through reports.SafeText.
 func failureOf(err error) *reports.Failure {
 	if err == nil {
 		return &reports.Failure{Message: "unknown failure"}
@@ -327,24 +327,28 @@ func failureOf(err error) *reports.Failure {
 	}
 	var cs *cutShort
 	if errors.As(err, &cs) {
-		return &reports.Failure{Message: cs.r.inFlight + ": " + safeText(err.Error())}
+		return &reports.Failure{Message: cs.r.inFlight + ": " + reports.SafeText(err.Error())}
 	}
 	var ce *checkError
 	if errors.As(err, &ce) && len(ce.failures) > 0 {
-		f := &reports.Failure{Message: safeText(ce.Error()), Expected: safeText(ce.failures[0].expected), Actual: safeText(ce.failures[0].actual)}
+		f := &reports.Failure{Message: reports.SafeText(ce.Error()), Expected: reports.SafeText(ce.failures[0].expected), Actual: reports.SafeText(ce.failures[0].actual)}
 		return f
 	}
-	return &reports.Failure{Message: safeText(err.Error())}
+	return &reports.Failure{Message: reports.SafeText(err.Error())}
 }
 
 func convertExchanges(in []okta.Exchange) []reports.Exchange {
 	out := make([]reports.Exchange, 0, len(in))
 	for _, e := range in {
-		out = append(out, reports.Exchange{
+		x := reports.Exchange{
 			StartedAt: e.StartedAt.UTC(), DurationMS: ms(e.Duration), Method: e.Method, URL: e.URL,
 			RequestHeaders: e.RequestHeader, RequestBody: string(e.RequestBody), StatusCode: e.StatusCode,
 			ResponseHeaders: e.ResponseHeader, ResponseBody: string(e.ResponseBody), Truncated: e.Truncated || e.ResponseCut, Error: e.Err,
-		})
+		}
+		if e.ResponseCut || e.Truncated {
+			x.BodySize, x.BodyDigest = e.ResponseSize, e.ResponseDigest
+		}
+		out = append(out, x)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
+	"github.com/scimconform/scimconform/reports"
 )
 
 // PreflightError says why the target cannot be tested at all, with a hint
@@ -78,7 +79,7 @@ func Preflight(ctx context.Context, cfg Config) error {
 	}
 	switch {
 	case ex.StatusCode >= 300 && ex.StatusCode < 400:
-		loc := safeText(ex.ResponseHeader.Get("Location"))
+		loc := reports.SafeText(ex.ResponseHeader.Get("Location"))
 		if loc == "" {
 			loc = "(no Location header)"
 		}

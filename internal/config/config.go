@@ -54,7 +54,10 @@ type Run struct {
 	RevokedTokenFile string
 	BasicUser        string
 	Formats          string
-	MaxRetryWait     time.Duration
+	MaxRetryWait     RetryWait
+	Deadline         time.Duration
+	MaxBody          Size
+	MaxRecordedBody  Size
 	Waivers          string
 	WaiversStrict    bool
 	Baseline         string
@@ -136,7 +139,10 @@ var Keys = []Key{
 	{"revoked-token-file", "", "file holding a token the app has revoked: the revoked-token scenarios are in scope", str(func(r *Run) *string { return &r.RevokedTokenFile })},
 	{"basic-user", "", "user name for --auth basic (password from SCIMCONFORM_BASIC_PASSWORD)", str(func(r *Run) *string { return &r.BasicUser })},
 	{"formats", "all", "report formats: all or a list of json,junit,cucumber,html,md,har", str(func(r *Run) *string { return &r.Formats })},
-	{"max-retry-wait", "30s", "cap on each wait after a 429 (Okta waits Retry-After, else 5m, doubling, 10 attempts; 0 = wait like Okta)", duration(func(r *Run) *time.Duration { return &r.MaxRetryWait })},
+	{"deadline", "10m", "run budget: when it is used up, no further scenario starts; the rest are errors \"not run (deadline)\", the partial report is written and the run exits 2", duration(func(r *Run) *time.Duration { return &r.Deadline })},
+	{"max-retry-wait", "5s", "cap on each wait after a 429, or \"okta\" to wait exactly as Okta does (Retry-After, else 5m, doubling, 10 attempts)", retryWait(func(r *Run) *RetryWait { return &r.MaxRetryWait })},
+	{"max-body", "4MiB", "largest response body read; a longer answer is an error \"the answer exceeded 4 MiB; raise --max-body\"", size(func(r *Run) *Size { return &r.MaxBody })},
+	{"max-recorded-body", "64KiB", "largest part of each response body kept in the reports (the real size and a SHA-256 are noted)", size(func(r *Run) *Size { return &r.MaxRecordedBody })},
 	{"waivers", "", "YAML file of known failures (id, reason, expires, optional match and url): a matching failure is reported as waived and does not fail the run", str(func(r *Run) *string { return &r.Waivers })},
 	{"waivers-strict", "false", "stale waivers (expired, scenario passes, or fails for another reason) fail the run", boolean(func(r *Run) *bool { return &r.WaiversStrict })},
 	{"baseline", "", "results.json of an earlier run: each failure is marked new or known", str(func(r *Run) *string { return &r.Baseline })},
@@ -348,7 +354,9 @@ func (r *Run) Areas() []string {
 // Check returns an error for settings that parse but make no sense:
 // --concurrency below 1, a --timeout that is not positive (Okta always
 // waits; 0 would mean "no timeout" to net/http and a hung target would
-// hang the run), a negative --max-retry-wait.
+// hang the run), a --deadline that is not positive, a --max-retry-wait
+// that is not positive (0 is ambiguous: "okta" names Okta's uncapped
+// waits), a --max-body or --max-recorded-body below 1 KiB.
 func (r *Run) Check() error {
 	if r.Concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: want 1 or more scenarios in parallel", r.Concurrency)
@@ -356,8 +364,19 @@ func (r *Run) Check() error {
 	if r.Timeout <= 0 {
 		return fmt.Errorf("--timeout %s: want a positive per-request timeout, e.g. 60s (Okta's)", r.Timeout)
 	}
-	if r.MaxRetryWait < 0 {
-		return fmt.Errorf("--max-retry-wait %s: want 0 (wait like Okta) or a positive cap", r.MaxRetryWait)
+	if r.Deadline <= 0 {
+		return fmt.Errorf("--deadline %s: want a positive run budget, e.g. 10m", r.Deadline)
+	}
+	if err := r.MaxRetryWait.Check(); err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		name string
+		v    Size
+	}{{"--max-body", r.MaxBody}, {"--max-recorded-body", r.MaxRecordedBody}} {
+		if s.v < 1<<10 {
+			return fmt.Errorf("%s %d: want at least 1KiB", s.name, int64(s.v))
+		}
 	}
 	return nil
 }

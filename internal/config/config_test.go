@@ -166,3 +166,52 @@ func TestServeDB(t *testing.T) {
 		}
 	}
 }
+
+func TestBudgetAndLimitFlags(t *testing.T) {
+	r, err := parse(t, nil, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Deadline != 10*time.Minute || r.MaxRetryWait.Cap != 5*time.Second || r.MaxRetryWait.LikeOkta ||
+		r.MaxBody != 4<<20 || r.MaxRecordedBody != 64<<10 {
+		t.Fatalf("defaults: deadline %s, retry %s, body %s, recorded %s", r.Deadline, &r.MaxRetryWait, &r.MaxBody, &r.MaxRecordedBody)
+	}
+	if err := r.Check(); err != nil {
+		t.Fatalf("defaults must pass Check: %v", err)
+	}
+	r, err = parse(t, []string{"--max-retry-wait", "OKTA", "--max-body", "10MB"},
+		map[string]string{"SCIMCONFORM_DEADLINE": "90s", "SCIMCONFORM_MAX_RECORDED_BODY": "1MiB"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.MaxRetryWait.LikeOkta || r.MaxRetryWait.String() != "okta" || r.MaxBody != 10_000_000 || r.Deadline != 90*time.Second || r.MaxRecordedBody != 1<<20 {
+		t.Fatalf("parsed: deadline %s, retry %s, body %d, recorded %d", r.Deadline, &r.MaxRetryWait, r.MaxBody, r.MaxRecordedBody)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-retry-wait", "0"}, `or "okta" to wait exactly as Okta does`},
+		{[]string{"--max-retry-wait", "-1s"}, "want a positive cap"},
+		{[]string{"--deadline", "0s"}, "--deadline 0s: want a positive run budget"},
+		{[]string{"--max-body", "12"}, "--max-body 12: want at least 1KiB"},
+	} {
+		r, err := parse(t, tc.args, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Check(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: Check = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	var s Size
+	for _, bad := range []string{"", "MiB", "4 parsecs", "-1"} {
+		if err := s.Set(bad); err == nil {
+			t.Errorf("Size.Set(%q) accepted", bad)
+		}
+	}
+	var w RetryWait
+	if err := w.Set("soon"); err == nil || !strings.Contains(err.Error(), `"okta"`) {
+		t.Errorf("RetryWait.Set(soon) = %v", err)
+	}
+}

@@ -113,7 +113,7 @@
       box.appendChild(el('h4', null, 'No response'));
       box.appendChild(el('pre', 'error', x.e || '(no error recorded)'));
     }
-    if (x.t) { box.appendChild(el('p', 'muted', 'Bodies were truncated at capture.')); }
+    if (x.t) { box.appendChild(el('p', 'muted', x.tn ? 'Cut: ' + x.tn + '.' : 'Bodies were truncated at capture.')); }
     var b = el('button', 'copy-curl', 'Copy as curl');
     b.type = 'button';
     b.title = 'The token is replaced by $SCIMCONFORM_TOKEN; set it in your shell first.';

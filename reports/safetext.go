@@ -1,4 +1,4 @@
-package steps
+package reports
 
 import (
 	"fmt"
@@ -7,13 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// safeText makes server-supplied text safe to print: every control
+// SafeText makes server-supplied text safe to print: every control
 // character except newline and tab (ESC of ANSI/OSC sequences, NUL, CR,
 // BEL, DEL, the C1 range), the Unicode bidirectional overrides and
 // invalid UTF-8 bytes are escaped as \x1b, \u202e, ... so that a hostile
 // target cannot move the cursor, retitle the terminal or hide text in a
 // failure message. Text without such characters is returned unchanged.
-func safeText(s string) string {
+// The terminal summary and summary.md pass all their text through it; the
+// suite uses it for progress lines and failure messages.
+func SafeText(s string) string {
 	if !needsEscape(s) {
 		return s
 	}
