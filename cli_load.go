@@ -155,7 +155,7 @@ users are deactivated; --cleanup also deletes them (and the groups) where allowe
 	fs.Float64Var(&rateLimit, "rate", 0, "requests per second over all workers (0: unlimited)")
 	fs.DurationVar(&ramp, "ramp", 0, "spread the workers' start over this duration")
 	fs.IntVar(&groups, "group-count", load.DefaultGroups, "groups the groups phase pushes all users into")
-	fs.IntVar(&overlap, "overlap", 0, "opt-in stress of concurrent duplicate creates: every Nth user's assignment runs as two concurrent tasks (0: off; that Okta re-sends a create is unverified, okta-wire §2.5)")
+	fs.IntVar(&overlap, "overlap", 0, "opt-in stress of concurrent duplicate creates: every Nth user's assignment runs as two concurrent tasks (0: off; that Okta re-sends a create is unverified, mockidp/okta/WIRE.md §2.5)")
 	fs.StringVar(&slo, "slo", "", "objectives per phase, e.g. p99=500ms,errors=0 (keys p50, p95, p99, max, errors)")
 	fs.DurationVar(&deadline, "deadline", 0, "run budget; when it ends the run stops and its users are deactivated (0: none)")
 	fs.BoolVar(&demo, "demo", false, "run against the built-in reference server (in-process, in memory)")

@@ -15,7 +15,7 @@ var fixtureStart = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 func at(ms int) time.Time { return fixtureStart.Add(time.Duration(ms) * time.Millisecond) }
 
 func scimHeaders(extra ...string) http.Header {
-	// The request headers the mock Okta client sends (okta-wire.md §2.1).
+	// The request headers the mock Okta client sends (mockidp/okta/WIRE.md §2.1).
 	h := http.Header{
 		"User-Agent":     {"Okta SCIM Client 1.0.0"},
 		"Accept":         {"application/scim+json"},
@@ -75,7 +75,7 @@ func fixtureRun() *Run {
 					},
 					{
 						ID: "USR-002", Title: "Okta deactivates a user with a path-less PATCH", Tier: "required", Areas: []string{"users"},
-						Tags: []string{"@USR-002", "@required", "@users"}, SpecRefs: []string{"RFC 7644 §3.5.2", "okta-wire.md §6"},
+						Tags: []string{"@USR-002", "@required", "@users"}, SpecRefs: []string{"RFC 7644 §3.5.2", "mockidp/okta/WIRE.md §6"},
 						Line: 14, Status: StatusFail, DurationMS: 33,
 						Steps: []Step{
 							{Keyword: "Given ", Text: "the app has an active user \"grace@example.com\"", Line: 15, Status: StatusPass, DurationMS: 12},

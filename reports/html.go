@@ -295,7 +295,7 @@ var rfcRef = regexp.MustCompile(`(?i)^\s*RFC\s*-?\s*(\d{3,5})(?:\s*(?:§|section
 
 // specLink turns a spec reference into a link: "RFC 7644 §3.4.2" links to
 // the section on www.rfc-editor.org, an http(s) URL links to itself, and
-// anything else (an okta-wire.md row, say) stays plain text.
+// anything else (an mockidp/okta/WIRE.md row, say) stays plain text.
 func specLink(ref string) htmlLink {
 	ref = strings.TrimSpace(ref)
 	if m := rfcRef.FindStringSubmatch(ref); m != nil {

@@ -16,7 +16,7 @@ import (
 // SchemaVersion is the version of the results.json schema written by this
 // package. It changes its major part when a field is removed or changes
 // meaning; fields may be added within a major version.
-const SchemaVersion = "1.5"
+const SchemaVersion = "1.6"
 
 // Status is the outcome of a scenario or step.
 type Status string

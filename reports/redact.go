@@ -30,7 +30,7 @@ const MinExactSecretLen = 16
 // Api-Key, X-Auth-Token, keeping the auth scheme) and cookies (keeping the
 // names), passwords in URL user info and token-like query parameters,
 // password-like JSON and form fields (including a SCIM PATCH operation
-// whose path is "password", okta-wire.md §6), SAML responses (the
+// whose path is "password", mockidp/okta/WIRE.md §6), SAML responses (the
 // SAMLResponse field and base64 or XML protocol responses), PEM private
 // keys, and in text a credential after "Bearer", "Basic" or "SSWS" or after
 // "Authorization:".

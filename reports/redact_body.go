@@ -10,8 +10,8 @@ import (
 
 // sensitiveKeys are JSON object keys and form fields whose values Redact
 // masks in bodies, compared case-insensitively. "password" is what Okta's
-// password sync sends (okta-wire.md §6); the OAuth names cover token
-// endpoints in the OAuth 2 auth mode (okta-wire.md §2.2); SAMLResponse is
+// password sync sends (mockidp/okta/WIRE.md §6); the OAuth names cover token
+// endpoints in the OAuth 2 auth mode (mockidp/okta/WIRE.md §2.2); SAMLResponse is
 // the signed assertion the mock IdP posts, a bearer credential itself.
 var sensitiveKeys = map[string]bool{
 	"password":      true,

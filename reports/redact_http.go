@@ -7,7 +7,7 @@ import (
 
 // maskedHeaders are the headers whose values Redact always masks, whatever
 // secrets the caller named: the Okta client sends its credential in
-// Authorization (okta-wire.md §2.2); the others are common API-key headers.
+// Authorization (mockidp/okta/WIRE.md §2.2); the others are common API-key headers.
 var maskedHeaders = map[string]bool{
 	"Authorization":       true,
 	"Proxy-Authorization": true,

@@ -40,7 +40,7 @@ func leakyRun() *Run {
 			StartedAt: at(40), DurationMS: 3, Method: "PATCH",
 			URL:            "http://" + secretClientID + ":" + secretBasicPW + "@127.0.0.1:8080/scim/v2/Users/1",
 			RequestHeaders: http.Header{"Authorization": {"Basic " + basic}},
-			// Okta's password sync as a PATCH (okta-wire.md §6), both shapes.
+			// Okta's password sync as a PATCH (mockidp/okta/WIRE.md §6), both shapes.
 			RequestBody: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"` + secretUserPW + `"}},{"value":"` + secretUserPW + `x","op":"replace","path":"password"}]}`,
 			StatusCode:  200,
 			// A server that echoes what it got, in an error detail.

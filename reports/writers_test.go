@@ -99,7 +99,7 @@ func TestSpecLink(t *testing.T) {
 		{"RFC7643 section 4.1.", "https://www.rfc-editor.org/rfc/rfc7643#section-4.1"},
 		{"rfc 7644", "https://www.rfc-editor.org/rfc/rfc7644"},
 		{"https://developer.okta.com/docs/x", "https://developer.okta.com/docs/x"},
-		{"okta-wire.md §6", ""},
+		{"mockidp/okta/WIRE.md §6", ""},
 		{"javascript:alert(1)", ""},
 	}
 	for _, tt := range tests {

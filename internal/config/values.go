@@ -11,7 +11,7 @@ import (
 
 // RetryWait is the value of --max-retry-wait: a positive cap on each wait
 // after a 429, or LikeOkta, which waits exactly as Okta does (Retry-After
-// seconds, else 5 min, doubling, 10 attempts; okta-wire.md §2.5). The zero
+// seconds, else 5 min, doubling, 10 attempts; mockidp/okta/WIRE.md §2.5). The zero
 // value is "not set"; Check rejects it, because "0" is ambiguous (no wait,
 // or no cap?).
 type RetryWait struct {
