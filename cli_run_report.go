@@ -22,6 +22,23 @@ import (
 // scenario id in error whose reason is err (with its hint), holding the
 // exchanges that led to it. Its verdict is error, so the CLI exits 2 and
 // --out shows why, never an earlier run's verdict.
+// runHeader is a run that starts and ends at now, with what cfg says about
+// the tool, the catalogue, the target and the selection, and no scenario.
+func runHeader(cfg steps.Config, now time.Time) *reports.Run {
+	return &reports.Run{
+		SchemaVersion:  reports.SchemaVersion,
+		Tool:           reports.Tool{Name: "scimconform", Version: version},
+		CatalogVersion: features.CatalogVersion,
+		StartedAt:      now,
+		FinishedAt:     now,
+		Target: reports.Target{
+			BaseURL: cfg.BaseURL, AuthMode: string(cfg.Credentials.Mode), Profile: string(cfg.Profile), Image: cfg.Image,
+		},
+		ConfigHash: cfg.Hash(),
+		Selection:  selectionOf(cfg),
+	}
+}
+
 func notStartedRun(cfg steps.Config, id, title, step string, err error, exs []reports.Exchange) *reports.Run {
 	now := time.Now().UTC()
 	reason := err.Error()
@@ -33,25 +50,14 @@ func notStartedRun(cfg steps.Config, id, title, step string, err error, exs []re
 	if pe != nil && pe.Hint != "" {
 		st.Failure = &reports.Failure{Message: reason + " (hint: " + pe.Hint + ")"}
 	}
-	run := &reports.Run{
-		SchemaVersion:  reports.SchemaVersion,
-		Tool:           reports.Tool{Name: "scimconform", Version: version},
-		CatalogVersion: features.CatalogVersion,
-		StartedAt:      now,
-		FinishedAt:     now,
-		Target: reports.Target{
-			BaseURL: cfg.BaseURL, AuthMode: string(cfg.Credentials.Mode), Profile: string(cfg.Profile), Image: cfg.Image,
-		},
-		ConfigHash: cfg.Hash(),
-		Selection:  selectionOf(cfg),
-		Features: []reports.Feature{{
-			Name: "Before the suite", URI: "(harness)",
-			Scenarios: []reports.Scenario{{
-				ID: id, Title: title, Tier: "required", Areas: []string{"harness"},
-				Status: reports.StatusError, Reason: st.Reason, Steps: []reports.Step{st},
-			}},
+	run := runHeader(cfg, now)
+	run.Features = []reports.Feature{{
+		Name: "Before the suite", URI: "(harness)",
+		Scenarios: []reports.Scenario{{
+			ID: id, Title: title, Tier: "required", Areas: []string{"harness"},
+			Status: reports.StatusError, Reason: st.Reason, Steps: []reports.Step{st},
 		}},
-	}
+	}}
 	if st.Failure != nil {
 		run.Features[0].Scenarios[0].Reason = st.Failure.Message
 	}

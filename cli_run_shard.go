@@ -6,7 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/scimconform/scimconform/features"
 	"github.com/scimconform/scimconform/reports"
 	"github.com/scimconform/scimconform/steps"
 )
@@ -33,21 +32,9 @@ func emptyShardRun(cfg steps.Config, err error) (*reports.Run, bool) {
 	if cerr != nil || len(whole.Select(all)) == 0 {
 		return nil, false
 	}
-	now := time.Now().UTC()
-	run := &reports.Run{
-		SchemaVersion:  reports.SchemaVersion,
-		Tool:           reports.Tool{Name: "scimconform", Version: version},
-		CatalogVersion: features.CatalogVersion,
-		StartedAt:      now,
-		FinishedAt:     now,
-		Target: reports.Target{
-			BaseURL: cfg.BaseURL, AuthMode: string(cfg.Credentials.Mode), Profile: string(cfg.Profile), Image: cfg.Image,
-		},
-		ConfigHash: cfg.Hash(),
-		Scope:      cfg.Selection.Scope(),
-		Selection:  selectionOf(cfg),
-		Features:   []reports.Feature{},
-	}
+	run := runHeader(cfg, time.Now().UTC())
+	run.Scope = cfg.Selection.Scope()
+	run.Features = []reports.Feature{}
 	return run, true
 }
 

@@ -58,7 +58,7 @@ func Preflight(ctx context.Context, cfg Config) error {
 	if ex != nil && (ex.Truncated || errors.Is(ex.Error, okta.ErrBodyTooLarge)) {
 		return &PreflightError{
 			Reason: fmt.Sprintf("GET %s/Users?startIndex=1&count=2 answered %d, but the answer exceeded %s: Okta asked for 2 users; an app that ignores count sends its whole user list",
-				cfg.BaseURL, ex.StatusCode, byteSize(cfg.MaxBody)),
+				cfg.BaseURL, ex.StatusCode, okta.ByteSize(cfg.MaxBody)),
 			Hint: "raise --max-body to test anyway, and make the app honour count (Okta pages with count=100)",
 			Err:  ex.Error,
 		}
@@ -138,19 +138,6 @@ func plainHTTPToTLS(cfg Config, cause error) error {
 	https := "https://" + strings.TrimPrefix(cfg.BaseURL, "http://")
 	return &PreflightError{Reason: "this port speaks TLS: use https:// (" + https + ")",
 		Hint: "--url " + https, Err: cause}
-}
-
-// byteSize renders n as "4 MiB", "64 KiB" or "123 bytes".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // transportProblem explains a failed probe from the typed transport error

@@ -306,13 +306,15 @@ func (c *Client) bodyErr(err error, truncated bool) error {
 		return fmt.Errorf("read response body: %w", err)
 	}
 	if truncated {
-		return fmt.Errorf("%w: the answer exceeded %s; %s", errBodyTooLarge, byteSize(c.cfg.MaxBodyBytes), c.cfg.MaxBodyHint)
+		return fmt.Errorf("%w: the answer exceeded %s; %s", errBodyTooLarge, ByteSize(c.cfg.MaxBodyBytes), c.cfg.MaxBodyHint)
 	}
 	return nil
 }
 
 // byteSize renders n as "4 MiB", "64 KiB" or "123 bytes".
-func byteSize(n int64) string {
+// ByteSize formats a byte count the way the client's messages do
+// ("4 MiB", "1.5 MiB", "64 KiB", "100 bytes").
+func ByteSize(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
