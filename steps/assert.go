@@ -174,6 +174,10 @@ func (w *world) answerOf(ex *okta.Exchange) *httpexpect.Response {
 		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer", ex.Method, ex.URL), ex.Err)
 		return nil
 	}
+	if incomplete(ex) {
+		w.rec.noAnswer(fmt.Sprintf("%s %s answered %d, but the answer never arrived complete", ex.Method, ex.URL, ex.StatusCode), ex.Err)
+		return nil
+	}
 	return httpexpect.NewResponseC(w.expectConfig(), resp, ex.Duration)
 }
 
@@ -195,6 +199,10 @@ func (w *world) decodeObject(ex *okta.Exchange) map[string]any {
 	}
 	if ex.StatusCode == 0 {
 		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer to decode", ex.Method, ex.URL), ex.Err)
+		return nil
+	}
+	if incomplete(ex) {
+		w.rec.noAnswer(fmt.Sprintf("%s %s answered %d, but the body never arrived complete", ex.Method, ex.URL, ex.StatusCode), ex.Err)
 		return nil
 	}
 	if len(bytes.TrimSpace(ex.ResponseBody)) == 0 {
@@ -410,3 +418,25 @@ func isEmptyValue(v any) bool {
 }
 
 var errNoAnswer = errors.New("no answer yet: a When step must come first")
+
+// incomplete reports whether ex has a status line but its body could not be
+// read to the end for a reason that proves nothing about the target's SCIM
+// behaviour: the read timed out or the connection broke midway, or the body
+// exceeded the harness's --max-body. Judging such a half answer would be
+// judging bytes the target never finished sending, so the checks treat it
+// as no answer (an error). A body that arrived but does not decode (bad
+// gzip, say) is the target's fault and is still judged.
+func incomplete(ex *okta.Exchange) bool {
+	if ex == nil || ex.StatusCode == 0 || ex.Error == nil {
+		return false
+	}
+	var te *okta.TransportError
+	if !errors.As(ex.Error, &te) {
+		return false
+	}
+	switch te.Kind {
+	case okta.KindTimeout, okta.KindNetwork, okta.KindCancelled:
+		return true
+	}
+	return errors.Is(ex.Error, okta.ErrBodyTooLarge)
+}
