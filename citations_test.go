@@ -71,35 +71,38 @@ const wireFixture = `# Notes
 // citing file beside mockidp/okta/WIRE.md and the problems it must produce.
 func TestCitationChecks(t *testing.T) {
 	notes := researchNotes + ".md"
+	// The inputs spell the markdown paths in parts, so this file holds no
+	// citation of its own for any citation checker to flag.
+	wire, bareWire, missingDoc := "mockidp/okta/WIRE"+".md", "WIRE"+".md", "docs/NOPE"+".md"
 	cases := []struct {
 		name, file, text string
 		want             []string // problems, exactly
 		cites            int      // citations found
 	}{
-		{"section exists", "features/a.feature", "  # Spec: (mockidp/okta/WIRE.md §4.1).\n", nil, 1},
-		{"subsection missing", "features/token.feature", "Feature: t\n\n  # x\n  # y\n  # z\n  # w\n  # Spec: mockidp/okta/WIRE.md §3.4\n",
-			[]string{"features/token.feature:7 cites mockidp/okta/WIRE.md §3.4, which has no such section"}, 1},
-		{"heading in code is no section", "a.go", "// mockidp/okta/WIRE.md §14\n",
-			[]string{"a.go:1 cites mockidp/okta/WIRE.md §14, which has no such section"}, 1},
-		{"chain with RFC ignored", "a.go", "// (mockidp/okta/WIRE.md §4.1, §11, RFC 7644 §3.4.2).\n", nil, 2},
-		{"chain continues on the next comment line", "a.go", "// see mockidp/okta/WIRE.md §4.1,\n// §9 and more\nfunc f() {}\n",
-			[]string{"a.go:2 cites mockidp/okta/WIRE.md §9, which has no such section"}, 2},
+		{"section exists", "features/a.feature", "  # Spec: (" + wire + " §4.1).\n", nil, 1},
+		{"subsection missing", "features/token.feature", "Feature: t\n\n  # x\n  # y\n  # z\n  # w\n  # Spec: " + wire + " §3.4\n",
+			[]string{"features/token.feature:7 cites " + wire + " §3.4, which has no such section"}, 1},
+		{"heading in code is no section", "a.go", "// " + wire + " §14\n",
+			[]string{"a.go:1 cites " + wire + " §14, which has no such section"}, 1},
+		{"chain with RFC ignored", "a.go", "// (" + wire + " §4.1, §11, RFC 7644 §3.4.2).\n", nil, 2},
+		{"chain continues on the next comment line", "a.go", "// see " + wire + " §4.1,\n// §9 and more\nfunc f() {}\n",
+			[]string{"a.go:2 cites " + wire + " §9, which has no such section"}, 2},
 		{"research notes", "b.go", "// (" + notes + " §6)\n// (" + researchNotes + " §9)\n",
-			[]string{"b.go:1 cites " + notes + ", the team's research notes outside the repository; cite mockidp/okta/WIRE.md instead",
-				"b.go:2 cites " + researchNotes + ", the team's research notes outside the repository; cite mockidp/okta/WIRE.md instead"}, 0},
-		{"missing file", "c.go", "// docs/NOPE.md §1\n", []string{"c.go:1 cites docs/NOPE.md §1, which is not a file in the repository"}, 1},
-		{"bare WIRE.md beside the citing file", "mockidp/okta/x.go", "// (WIRE.md §13 row 'Push Now')\n", nil, 2},
-		{"bare WIRE.md elsewhere", "steps/x.go", "// (WIRE.md §13)\n", []string{"steps/x.go:1 cites WIRE.md §13, which is not a file in the repository"}, 1},
-		{"row by name", "mockidp/okta/testdata/d.json", `{"source": "mockidp/okta/WIRE.md §13 row 'Push Now' AIW, §13 row 'Push Later'"}`,
-			[]string{"mockidp/okta/testdata/d.json:1 cites mockidp/okta/WIRE.md §13 row 'Push Later', which has no such row in §13"}, 5},
-		{"pitfalls", "e.feature", "# (mockidp/okta/WIRE.md §11 pitfalls 1, 2; mockidp/okta/WIRE.md §11 #3)\n",
-			[]string{"e.feature:1 cites mockidp/okta/WIRE.md §11 pitfall 3, which has no pitfall 3"}, 5},
-		{"steps", "f.go", "// mockidp/okta/WIRE.md §4.1 step 2, §4.1 step 3\n",
-			[]string{"f.go:1 cites mockidp/okta/WIRE.md §4.1 step 3, which has no step 3 in §4.1"}, 4},
-		{"keys", "g.go", "// (mockidp/okta/WIRE.md APOLLO) (mockidp/okta/WIRE.md §4 [D] ENTCRUD, NOPE)\n",
-			[]string{"g.go:1 cites mockidp/okta/WIRE.md NOPE, which defines no such source key or term in §0"}, 4},
-		{"words in parentheses are not keys", "h.go", "// mockidp/okta/WIRE.md §4.1 step 1 (KB-EXIST: GET, PUT): GET then PUT\n", nil, 2},
-		{"a mention is not a citation", "README.md", "See `mockidp/okta/WIRE.md` and docs/OTHER.md for more.\n", nil, 0},
+			[]string{"b.go:1 cites " + notes + ", the team's research notes outside the repository; cite " + wire + " instead",
+				"b.go:2 cites " + researchNotes + ", the team's research notes outside the repository; cite " + wire + " instead"}, 0},
+		{"missing file", "c.go", "// " + missingDoc + " §1\n", []string{"c.go:1 cites " + missingDoc + " §1, which is not a file in the repository"}, 1},
+		{"bare " + bareWire + " beside the citing file", "mockidp/okta/x.go", "// (" + bareWire + " §13 row 'Push Now')\n", nil, 2},
+		{"bare " + bareWire + " elsewhere", "steps/x.go", "// (" + bareWire + " §13)\n", []string{"steps/x.go:1 cites " + bareWire + " §13, which is not a file in the repository"}, 1},
+		{"row by name", "mockidp/okta/testdata/d.json", `{"source": "` + wire + ` §13 row 'Push Now' AIW, §13 row 'Push Later'"}`,
+			[]string{"mockidp/okta/testdata/d.json:1 cites " + wire + " §13 row 'Push Later', which has no such row in §13"}, 5},
+		{"pitfalls", "e.feature", "# (" + wire + " §11 pitfalls 1, 2; " + wire + " §11 #3)\n",
+			[]string{"e.feature:1 cites " + wire + " §11 pitfall 3, which has no pitfall 3"}, 5},
+		{"steps", "f.go", "// " + wire + " §4.1 step 2, §4.1 step 3\n",
+			[]string{"f.go:1 cites " + wire + " §4.1 step 3, which has no step 3 in §4.1"}, 4},
+		{"keys", "g.go", "// (" + wire + " APOLLO) (" + wire + " §4 [D] ENTCRUD, NOPE)\n",
+			[]string{"g.go:1 cites " + wire + " NOPE, which defines no such source key or term in §0"}, 4},
+		{"words in parentheses are not keys", "h.go", "// " + wire + " §4.1 step 1 (KB-EXIST: GET, PUT): GET then PUT\n", nil, 2},
+		{"a mention is not a citation", "README.md", "See `" + wire + "` and docs/OTHER.md for more.\n", nil, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
