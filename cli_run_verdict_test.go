@@ -171,11 +171,10 @@ func TestRunShortToken(t *testing.T) {
 			if bytes.Contains(b, []byte(`"Bearer `+tok+`"`)) {
 				t.Errorf("results.json holds the token in an Authorization header")
 			}
-			// The mock Okta client (mockidp/okta) still redacts exchanges
-			// at capture, with its own marker, before any check sees them;
-			// until it stops, a short token breaks the checks themselves.
+			// Checks must see the real bytes: a redaction before the checks
+			// (with its own marker) would break them for a short token.
 			if strings.Contains(r.stdout, "<redacted>") || bytes.Contains(b, []byte("<redacted>")) || strings.Contains(r.stderr, "not with a SCIM ListResponse") {
-				t.Skipf("capture-time redaction in mockidp/okta mangles the checks for token %q (exit %d); the reports' own redaction is covered in package reports", tok, r.code)
+				t.Fatalf("token %q was redacted before the checks saw the answers (exit %d)", tok, r.code)
 			}
 			if r.code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -249,10 +248,7 @@ func TestRunErrorsExitTwo(t *testing.T) {
 	code := runCLI(env, []string{"run", "--url", hs.URL + "/scim/v2", "--tags", "@USR-003", "--out", out, "--max-retry-wait", "1ms"})
 	_, verdict, _ := readResults(t, out)
 	if verdict == "fail" && strings.Contains(so.String(), "precondition failed") {
-		// steps still counts a transport error in a setup step as a
-		// failure (issue 10 item 3, owned by steps/); the exit code
-		// already follows the verdict.
-		t.Skipf("steps reports the dead target as fail, not error (exit %d)", code)
+		t.Fatalf("a dead target in a setup step was judged a failure, not an error (exit %d)", code)
 	}
 	if code != exitHarness || verdict != "error" {
 		t.Fatalf("exit %d, verdict %q; want 2 and error\n%s\n%s", code, verdict, so.String(), se.String())
