@@ -151,7 +151,7 @@ func (c *collector) stepStarted(st *godog.Step) {
 	}
 }
 
-func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err error, ex []okta.Exchange, skipReason string) {
+func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err error, ex []okta.Exchange) {
 	sr, i := c.find(st.Id)
 	if sr == nil {
 		return
@@ -167,7 +167,6 @@ func (c *collector) stepDone(st *godog.Step, status godog.StepResultStatus, err 
 		step.Status = reports.StatusPass
 	case errors.Is(err, godog.ErrSkip) || status == godog.StepSkipped:
 		step.Status = reports.StatusSkip
-		step.Reason = reports.SafeText(skipReason)
 	default:
 		step.Status, step.Failure = classify(err, status)
 		c.stopped(step, ex)
@@ -229,7 +228,7 @@ func (c *collector) unfinished(runnable []ScenarioInfo, stop *stopReason) {
 	}
 }
 
-func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
+func (c *collector) end(s *godog.Scenario, err error) {
 	c.mu.Lock()
 	sr := c.running[s.Id]
 	delete(c.running, s.Id)
@@ -255,9 +254,6 @@ func (c *collector) end(s *godog.Scenario, err error, skipReason string) {
 		// never a skip.
 		f := failureOf(err)
 		res.Status, res.Reason = reports.StatusError, f.Message
-	}
-	if res.Status == reports.StatusSkip && skipReason != "" {
-		res.Reason = reports.SafeText(skipReason)
 	}
 	c.rateLimitedReason(res)
 	c.finished[res.ID] = res

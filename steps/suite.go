@@ -191,7 +191,7 @@ func initScenario(rs *runState, sc *godog.ScenarioContext, cfg *Config, st *suit
 		if w == nil {
 			// The Before hook failed: the first step carries its error.
 			if err != nil {
-				c.stepDone(st, status, err, nil, "")
+				c.stepDone(st, status, err, nil)
 			}
 			return ctx, nil
 		}
@@ -203,7 +203,7 @@ func initScenario(rs *runState, sc *godog.ScenarioContext, cfg *Config, st *suit
 		}
 		ex = append(ex, w.extra...)
 		w.extra = nil
-		c.stepDone(st, status, err, ex, w.skipReason)
+		c.stepDone(st, status, err, ex)
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
@@ -219,15 +219,13 @@ func initScenario(rs *runState, sc *godog.ScenarioContext, cfg *Config, st *suit
 				}
 			}
 		}()
-		skip := ""
 		if w != nil {
-			skip = w.skipReason
 			c.addSecrets(w.client.GeneratedPasswords())
 			if w.unlock != nil {
 				w.unlock()
 			}
 		}
-		c.end(s, err, skip)
+		c.end(s, err)
 		return ctx, nil
 	})
 	registerSteps(sc)

@@ -72,8 +72,6 @@ type world struct {
 	// step hook moves them into the step's transcript.
 	extra []okta.Exchange
 
-	// skipReason is set before a step returns godog.ErrSkip.
-	skipReason string
 	// transcriptMark is the transcript length when the current step began.
 	transcriptMark int
 	// unlock releases the suite's exclusivity lock at the end of the scenario.
