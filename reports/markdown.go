@@ -168,30 +168,8 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		}
 		b.WriteString("\n")
 	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(&b, "<details><summary>%d skipped scenario(s)</summary>\n\n| ID | Scenario | Reason |\n|---|---|---|\n", len(skipped))
-		for i, ref := range skipped {
-			if i == mdMaxRows {
-				fmt.Fprintf(&b, "\n… and %d more\n", len(skipped)-mdMaxRows)
-				break
-			}
-			sc := ref.Scenario
-			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(truncate(oneLine(sc.Reason), 200)))
-		}
-		b.WriteString("\n</details>\n\n")
-	}
-	if len(outOfScope) > 0 {
-		fmt.Fprintf(&b, "<details><summary>%d scenario(s) not in scope</summary>\n\n| ID | Scenario | Why |\n|---|---|---|\n", len(outOfScope))
-		for i, ref := range outOfScope {
-			if i == mdMaxRows {
-				fmt.Fprintf(&b, "\n… and %d more\n", len(outOfScope)-mdMaxRows)
-				break
-			}
-			sc := ref.Scenario
-			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(truncate(oneLine(sc.Reason), 200)))
-		}
-		b.WriteString("\n</details>\n\n")
-	}
+	mdCollapsed(&b, skipped, "skipped scenario(s)", "Reason")
+	mdCollapsed(&b, outOfScope, "scenario(s) not in scope", "Why")
 	b.WriteString("Full evidence: `report.html` (open from disk), `results.json`, `junit.xml`, `transcript.har`.\n")
 	// Server text must not smuggle control sequences into a terminal that
 	// prints the summary (CI logs do).
@@ -238,4 +216,22 @@ func mdText(s string) string { return mdReplacer.Replace(s) }
 // cannot end the span; pipes are escaped for tables.
 func mdCode(s string) string {
 	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+// mdCollapsed writes refs as a collapsed table (ID, title, one-line reason
+// under the column reason), at most mdMaxRows rows; nothing when refs is empty.
+func mdCollapsed(b *strings.Builder, refs []scenarioRef, what, reason string) {
+	if len(refs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "<details><summary>%d %s</summary>\n\n| ID | Scenario | %s |\n|---|---|---|\n", len(refs), what, reason)
+	for i, ref := range refs {
+		if i == mdMaxRows {
+			fmt.Fprintf(b, "\n… and %d more\n", len(refs)-mdMaxRows)
+			break
+		}
+		sc := ref.Scenario
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", mdCode(sc.ID), mdText(sc.Title), mdText(truncate(oneLine(sc.Reason), 200)))
+	}
+	b.WriteString("\n</details>\n\n")
 }
