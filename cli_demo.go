@@ -57,6 +57,12 @@ store and a random token, run every scenario against it, write the reports to
 				SSO:          tg.SSO,
 				Cleanup:      true,
 				RevokedToken: revoked,
+				// demo declares every capability the reference server has.
+				PasswordSync: true,
+				Entitlements: true,
+			}
+			if cfg.Mapping, err = okta.LoadMapping("enterprise"); err != nil {
+				return exitWith(exitUsage, err)
 			}
 			err = runSuite(ctx, env, cfg, reportPlan{out: out, formats: formats})
 			if abs, aerr := filepath.Abs(out); aerr == nil && err == nil {

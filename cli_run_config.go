@@ -37,6 +37,13 @@ func suiteConfig(c *config.Run, sec config.Secrets) (steps.Config, error) {
 			Tags: c.Tags, Tier: c.Tier, Groups: c.Groups, Areas: c.Areas(), Shard: shard, Strict: c.Strict,
 		},
 		RevokedToken: sec.RevokedToken,
+		PasswordSync: c.PasswordSync,
+		Entitlements: c.Entitlements,
+	}
+	if c.Mapping != "" {
+		if cfg.Mapping, err = okta.LoadMapping(c.Mapping); err != nil {
+			return cfg, err
+		}
 	}
 	cfg.Credentials.Mode = okta.AuthMode(c.Auth)
 	if cfg.Credentials.Mode == okta.AuthBasic {

@@ -329,8 +329,10 @@ type Selection struct {
 	// accepts "true" for "must" and "false"/"off" for "".
 	Strict string
 	// Declared names the other capabilities the run declares ("sso",
-	// "revoked-token", "saml-login"). Config.Validate sets it from
-	// Config.SSO, Config.RevokedToken and SSOConfig.LoginURL, replacing what
+	// "revoked-token", "saml-login", "password-sync", "attributes",
+	// "entitlements"). Config.Validate sets it from Config.SSO,
+	// Config.RevokedToken, SSOConfig.LoginURL, Config.PasswordSync,
+	// Config.Mapping and Config.Entitlements, replacing what
 	// was there; set it directly only when selecting without a Config
 	// (e.g. to list the catalogue).
 	Declared []string

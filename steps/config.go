@@ -89,6 +89,18 @@ type Config struct {
 	// "sso" (and "saml-login" when its LoginURL is set); nil reports them as
 	// not in scope.
 	SSO *SSOConfig
+	// PasswordSync declares the capability "password-sync": the app has
+	// Okta's "Sync password" on, so Okta pushes password changes
+	// (@needs-password-sync scenarios in scope and required).
+	PasswordSync bool
+	// Mapping is the admin's attribute mapping (Provisioning › To App); nil
+	// leaves the capability "attributes" undeclared, non-nil declares it
+	// and makes the mock Okta send the mapped attributes.
+	Mapping *okta.Mapping
+	// Entitlements declares the capability "entitlements": the app offers
+	// "SCIM 2.0 with entitlements" (entitlement resource types Okta
+	// discovers, imports and assigns).
+	Entitlements bool
 	// Progress receives one line per finished scenario; nil discards.
 	Progress io.Writer
 	// ToolVersion is written into the report.
@@ -111,7 +123,8 @@ const (
 // Validate checks c and fills defaults. It returns an error that names the
 // offending setting. It rejects every base URL the mock Okta client would
 // reject (no absolute http(s) URL, a query, a fragment, userinfo), and it
-// sets Selection.Declared from SSO and RevokedToken.
+// sets Selection.Declared from SSO, RevokedToken, PasswordSync, Mapping
+// and Entitlements.
 func (c *Config) Validate() error {
 	if c.BaseURL == "" {
 		return errors.New("no target: give --url (the SCIM base URL, e.g. https://app.example.com/scim/v2)")
@@ -243,11 +256,15 @@ func (c *Config) Hash() string {
 		Areas                              []string
 		Plus, Groups, Revoked, SSO         bool
 		Timeout                            time.Duration
-		// Strict is omitted when empty, so hashes of runs without
-		// --strict stay what they were.
-		Strict string `json:",omitempty"`
+		// Strict and the later capabilities are omitted when unset, so
+		// hashes of runs without them stay what they were.
+		Strict       string   `json:",omitempty"`
+		PasswordSync bool     `json:",omitempty"`
+		Mapping      []string `json:",omitempty"`
+		Entitlements bool     `json:",omitempty"`
 	}{c.BaseURL, string(c.Credentials.Mode), string(c.Profile), c.Selection.Tags, c.Selection.Tier,
-		c.Selection.Areas, c.PlusForSpace, c.Selection.Groups, c.RevokedToken != "", c.SSO != nil, c.Timeout, c.Selection.Strict}
+		c.Selection.Areas, c.PlusForSpace, c.Selection.Groups, c.RevokedToken != "", c.SSO != nil, c.Timeout, c.Selection.Strict,
+		c.PasswordSync, c.Mapping.Keys(), c.Entitlements}
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])

@@ -20,6 +20,15 @@ const (
 	// CapStrict is the RFC strict tier, declared by Selection.Strict
 	// (--strict); every @strict scenario needs it (no @needs- tag).
 	CapStrict = "strict"
+	// CapPasswordSync is Okta's "Sync password" push, declared by
+	// Config.PasswordSync (--password-sync).
+	CapPasswordSync = "password-sync"
+	// CapAttributes is the admin's attribute mapping (Provisioning › To
+	// App), declared by Config.Mapping (--mapping FILE or a preset).
+	CapAttributes = "attributes"
+	// CapEntitlements is "SCIM 2.0 with entitlements" (Okta Identity
+	// Governance), declared by Config.Entitlements (--entitlements).
+	CapEntitlements = "entitlements"
 )
 
 // capability describes one capability for reports.
@@ -38,6 +47,9 @@ var capabilities = []capability{
 	{CapRevokedToken, "--revoked-token-file", "--revoked-token-file", "token revocation"},
 	{CapSAMLLogin, "--saml-login-url", "--saml-login-url", "SP-initiated sign-in"},
 	{CapStrict, "--strict", "--strict", "RFC strict tier"},
+	{CapPasswordSync, "--password-sync", "--password-sync", "password sync"},
+	{CapAttributes, "--mapping", "--mapping", "attribute mappings"},
+	{CapEntitlements, "--entitlements", "--entitlements", "entitlements"},
 }
 
 func capabilityByName(name string) *capability {
@@ -103,6 +115,15 @@ func (c *Config) declared() []string {
 	}
 	if c.RevokedToken != "" {
 		d = append(d, CapRevokedToken)
+	}
+	if c.PasswordSync {
+		d = append(d, CapPasswordSync)
+	}
+	if c.Mapping != nil {
+		d = append(d, CapAttributes)
+	}
+	if c.Entitlements {
+		d = append(d, CapEntitlements)
 	}
 	return d
 }

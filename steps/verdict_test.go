@@ -103,7 +103,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	if run.Totals.NotInScope == 0 || run.Totals.Verdict() != reports.VerdictPass {
 		t.Errorf("totals %+v verdict %s", run.Totals, run.Totals.Verdict())
 	}
-	if len(run.Scope) != 5 { // groups, sso, revoked-token, saml-login, strict
+	if len(run.Scope) != 8 { // groups, sso, revoked-token, saml-login, strict, password-sync, attributes, entitlements
 		t.Fatalf("scope %+v", run.Scope)
 	}
 	for _, c := range run.Scope {

@@ -48,6 +48,9 @@ type Run struct {
 	CAFile           string
 	Concurrency      int
 	Groups           bool
+	PasswordSync     bool
+	Mapping          string
+	Entitlements     bool
 	Cleanup          bool
 	PlusEncoding     bool
 	TokenFile        string
@@ -133,6 +136,9 @@ var Keys = []Key{
 	{"ca-file", "", "PEM file with extra CA certificates to trust", str(func(r *Run) *string { return &r.CAFile })},
 	{"concurrency", "1", "scenarios run in parallel", integer(func(r *Run) *int { return &r.Concurrency })},
 	{"groups", "false", "the app uses Group Push: group scenarios are in scope and required", boolean(func(r *Run) *bool { return &r.Groups })},
+	{"password-sync", "false", "the app has Okta's \"Sync password\" on: the password-push scenarios are in scope and required", boolean(func(r *Run) *bool { return &r.PasswordSync })},
+	{"mapping", "", "the attribute mapping of Provisioning › To App: a preset (enterprise) or a YAML file of Okta attribute: SCIM path; the attribute scenarios are in scope and required", str(func(r *Run) *string { return &r.Mapping })},
+	{"entitlements", "false", "the app offers SCIM 2.0 with entitlements: the entitlement scenarios are in scope and required", boolean(func(r *Run) *bool { return &r.Entitlements })},
 	{"cleanup", "false", "delete created groups (and users, if the app allows DELETE) at the end; users are always deactivated", boolean(func(r *Run) *bool { return &r.Cleanup })},
 	{"plus-encoding", "false", "encode spaces in filters as + (older Okta) instead of %20", boolean(func(r *Run) *bool { return &r.PlusEncoding })},
 	{"token-file", "", "file holding the SCIM token (else SCIMCONFORM_TOKEN)", str(func(r *Run) *string { return &r.TokenFile })},
