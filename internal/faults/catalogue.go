@@ -1,5 +1,7 @@
 package faults
 
+import "slices"
+
 // Step text fragments and failure message fragments the catalogue uses
 // more than once. A fragment names the suite's wording; when a step's
 // wording changes, this table and the self-test say so in one place.
@@ -34,7 +36,11 @@ var ssoControlled = []string{"SSO-002", "SSO-003", "SSO-004", "SSO-005", "SSO-00
 
 func b(id, then, msg string) Break { return Break{Scenario: id, Then: then, Message: msg} }
 
-var catalogue = []Fault{
+// catalogue is every fault: the core ones below and one slice per area
+// that has a file of its own (catalogue_<area>.go).
+var catalogue = slices.Concat(coreCatalogue, passwordCatalogue, attributeCatalogue, entitlementCatalogue, groupPushCatalogue, strictMoreCatalogue)
+
+var coreCatalogue = []Fault{
 	// ---- token ------------------------------------------------------------
 	{Name: "accept-any-token", Kind: SCIM,
 		Description: "Any non-empty Authorization header value is accepted.",

@@ -1,0 +1,4 @@
+package faults
+
+// entitlementCatalogue holds the faults of entitlements (@needs-entitlements).
+var entitlementCatalogue = []Fault{}
