@@ -172,7 +172,8 @@ var coreCatalogue = []Fault{
 	{Name: "path-only-patch", Kind: SCIM, Profiles: []string{OIN},
 		Description: "PATCH operations without path are rejected with 400 invalidPath (an Azure-only server); operations with path work.",
 		Breaks:      []Break{b("USR-010", thenRecorded, msgTaskFailed)},
-		Collateral:  []string{"GRP-002", "GRP-003", "GRP-004", "SSO-002", "USR-011", "USR-012", "USR-013"}},
+		// PWD-*: Okta's password push is a path-less replace too (mockidp/okta/WIRE.md §14).
+		Collateral: []string{"GRP-002", "GRP-003", "GRP-004", "PWD-001", "PWD-002", "PWD-003", "SSO-002", "USR-011", "USR-012", "USR-013"}},
 	{Name: "inactive-404", Kind: SCIM,
 		Description: "GET /Users/{id} answers 404 for inactive users.",
 		Breaks:      []Break{b("USR-010", thenAnswers+" 200", msgWrongStatus)},
