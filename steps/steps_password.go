@@ -49,8 +49,8 @@ func theAppsCopyIsReadBeforeThePasswordPush(ctx context.Context, alias string) (
 		return ctx, err
 	}
 	ex := w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
-	if ex.StatusCode == 0 {
-		return ctx, harnessf("precondition: GET %s got no answer: %s", ex.URL, ex.Err)
+	if ex.StatusCode == 0 || incomplete(ex) {
+		return ctx, harnessf("precondition: GET %s got no complete answer: %s", ex.URL, ex.Err)
 	}
 	m := w.decodeObject(ex)
 	if ex.StatusCode != http.StatusOK || m == nil {
