@@ -147,6 +147,9 @@ func newClient(cfg *Config) (*okta.Client, error) {
 func clientFeatures(cfg *Config) okta.Features {
 	f := okta.DefaultFeatures()
 	f.PushGroups = true
+	// Group import pages /Groups (GRP-011); the credential probe already
+	// reads /Groups with PushGroups on, so this adds no request elsewhere.
+	f.ImportGroups = true
 	return f
 }
 
