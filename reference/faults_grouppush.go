@@ -109,7 +109,7 @@ func init() {
 					continue
 				}
 				if name, ok := v["displayName"].(string); ok {
-					if cur := currentGroup(next, r); cur != nil && str(cur, "displayName") != name {
+					if cur := currentGroup(next, r); cur != nil && str(cur, "displayName") != name && len(memberValues(cur)) > 0 {
 						renames = true
 					}
 				}
