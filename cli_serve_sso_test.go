@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -177,5 +179,42 @@ func TestServeSSOUsageErrors(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errs, exitUsage, tc.want)
 		}
+	}
+}
+
+// TestRunSSOAgainstServeSSO is the README's round trip: a key pair made
+// just now (as openssl makes one, valid from now), `serve --sso
+// --sso-idp-cert` trusting it, and `run` signing with it: every SSO
+// scenario passes.
+func TestRunSSOAgainstServeSSO(t *testing.T) {
+	dir := t.TempDir()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mock-okta"},
+		NotBefore: now, NotAfter: now.Add(365 * 24 * time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile, certFile := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
+	writePEM(t, keyFile, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key))
+	writePEM(t, certFile, "CERTIFICATE", der)
+
+	p := startServe(t, []string{"SCIMCONFORM_TOKEN=" + cliTestToken}, "--db", ":memory:", "--sso", "--sso-idp-cert", certFile)
+	root := strings.TrimSuffix(p.base, "/scim/v2")
+	out := t.TempDir()
+	code, so, se := runInProcess(t, map[string]string{"SCIMCONFORM_TOKEN": cliTestToken}, "run", "--url", p.base, "--features", "sso", "--out", out,
+		"--saml-acs", root+"/sso/acs", "--saml-audience", root+"/sso/metadata", "--saml-login-url", root+"/sso/login",
+		"--saml-key", keyFile, "--saml-cert", certFile,
+		"--saml-success-status", "303", "--saml-success-location", "/sso/app", "--saml-success-cookie", sso.SessionCookie)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nserve:\n%s", code, so, se, p.output())
+	}
+	run := readRunJSON(t, out)
+	if all := ssoScenarioCount(t); run.Totals.Scenarios != all || run.Totals.Passed != all {
+		t.Fatalf("SSO scenarios: %+v\n%s", run.Totals, so)
 	}
 }

@@ -1,10 +1,15 @@
 package sso_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scimconform/scimconform/mockidp/samlidp"
 	"github.com/scimconform/scimconform/reference/sso"
@@ -58,5 +63,43 @@ func TestTrustConfigErrors(t *testing.T) {
 		if _, err := sso.New(tc.cfg, e.dir); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
 		}
+	}
+}
+
+// TestFreshCertificateIsTrusted: a certificate made a moment ago (as
+// openssl makes one, valid from now) is trusted at once, although the SP
+// validates with its clock set back by the skew.
+func TestFreshCertificateIsTrusted(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := idpClock.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "fresh"},
+		NotBefore: now.Add(-time.Second), NotAfter: now.Add(24 * time.Hour), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp, err := samlidp.NewIdP(samlidp.IdPConfig{Key: key, Cert: cert, Now: idpClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, false, func(c *sso.Config) {
+		c.IdPMetadata = nil
+		c.IdPCerts = []*x509.Certificate{cert}
+		c.IdPEntityID = idp.EntityID()
+		c.IdPSSOURL = "http://127.0.0.1:8090/sso"
+	})
+	resp, err := idp.Response(e.spDesc(), ada)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, body := e.post(e.client(), resp); !func() bool { ok, _ := signedIn.Evaluate(r); return ok }() {
+		t.Fatalf("fresh certificate refused: %d %s", r.StatusCode, body)
 	}
 }
