@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,6 +24,7 @@ func newServeCmd(env *cliEnv) *cobra.Command {
 	var bare, verbose bool
 	var rate float64
 	var faults []string
+	var ssoFlags serveSSO
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the reference SCIM 2.0 server (SCIM API under /scim/v2)",
@@ -39,6 +41,13 @@ token in the database and prints it once. Manage more tokens with
 "scimconform token". SIGINT/SIGTERM stop the server gracefully: in-flight
 requests finish and every answered write is on disk.
 
+--sso also serves the reference app's SAML 2.0 service provider under /sso/
+(metadata, ACS, SP-initiated sign-in, a signed-in page): it trusts the IdP
+named by --sso-idp-metadata (a file or URL, such as your Okta app's metadata
+URL or "scimconform idp"'s /metadata) or by --sso-idp-cert (with
+--sso-idp-entity-id and --sso-idp-sso-url, whose defaults are the mock IdP's),
+and signs in only active users provisioned over SCIM.
+
 --fault turns on one named misbehaviour (see "scimconform serve --list-faults");
 it exists for demos of what the suite catches, never for real use.`,
 		Args: cobra.NoArgs,
@@ -48,6 +57,9 @@ it exists for demos of what the suite catches, never for real use.`,
 					fmt.Fprintf(env.stdout, "%-32s %s\n", f.Name, f.Description)
 				}
 				return nil
+			}
+			if err := ssoFlags.check(cmd.Flags().Changed); err != nil {
+				return exitWith(exitUsage, err)
 			}
 			db := config.ServeDB(db, cmd.Flags().Changed("db"), env.getenv)
 			ep, err := reference.ParseEmailPolicy(policy)
@@ -67,6 +79,29 @@ it exists for demos of what the suite catches, never for real use.`,
 			token := env.getenv("SCIMCONFORM_TOKEN")
 			if token != "" {
 				opts = append(opts, reference.WithToken(token))
+			}
+			// With --sso, listen first: the SP needs its absolute URL
+			// before the server that mounts it is built. Without it, the
+			// server is built (and its options checked) before listening.
+			var ln net.Listener
+			listen := func() error {
+				var err error
+				if ln, err = net.Listen("tcp", addr); err != nil {
+					return exitWith(exitUsage, fmt.Errorf("listen on %s: %w", addr, err))
+				}
+				return nil
+			}
+			served := false
+			defer func() {
+				if ln != nil && !served {
+					ln.Close()
+				}
+			}()
+			if ssoFlags.on {
+				if err := listen(); err != nil {
+					return err
+				}
+				opts = append(opts, ssoFlags.option(reference.RootURL(ln.Addr()), env.stderr))
 			}
 			srv, err := reference.New(opts...)
 			if err != nil {
@@ -88,11 +123,15 @@ it exists for demos of what the suite catches, never for real use.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			running, err := srv.Start(addr)
-			if err != nil {
-				return exitWith(exitUsage, err)
+			if ln == nil {
+				if err := listen(); err != nil {
+					return err
+				}
 			}
+			running := srv.Serve(ln)
+			served = true
 			fmt.Fprintf(env.stdout, "database: %s\n", reference.RedactDB(db))
+			ssoFlags.banner(env.stdout)
 			fmt.Fprintf(env.stdout, "SCIM base URL: %s\n", running.BaseURL())
 			<-ctx.Done()
 			fmt.Fprintln(env.stdout, "shutting down")
@@ -113,5 +152,6 @@ it exists for demos of what the suite catches, never for real use.`,
 	f.StringArrayVar(&faults, "fault", nil, "FOR DEMOS ONLY: inject a named fault (repeatable)")
 	f.Bool("list-faults", false, "list the injectable faults and exit")
 	f.BoolVar(&verbose, "log", false, "log one line per request to stderr (no headers, no bodies)")
+	ssoFlags.register(f)
 	return cmd
 }

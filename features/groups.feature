@@ -70,3 +70,58 @@ Feature: Group Push
     When Okta unlinks the group "Engineering" and deletes it in the app
     Then Okta records the operation as successful
     And the group "Engineering" is gone from the app
+
+  # Spec: OIN membership PATCH "one remove per leaving user" in one request (mockidp/okta/WIRE.md §9.1, OLDREF); RFC
+  # 7644 §3.5.2 "Each operation ... MUST be applied" in order and §3.5.2.2 "the matching values are removed"; AIW sends
+  # the full list in a PUT (mockidp/okta/WIRE.md §9.1, §9.2).
+  @GRP-008 @required
+  Scenario: Removing several members at once, the last among them
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And "Cy" is assigned to the app
+    And "Grace" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob, Cy, Grace"
+    When Okta removes "Bob, Grace" from the group "Engineering"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Ada, Cy"
+
+  # Spec: OIN membership PATCH "remove at members[value eq ...] and add at members" in one request
+  # (mockidp/okta/WIRE.md §9.1, §9.2); RFC 7644 §3.5.2 "Each operation ... MUST be applied"; AIW: full PUT (§9.1).
+  @GRP-009 @required
+  Scenario: One update removes a member and adds others
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And "Cy" is assigned to the app
+    And "Grace" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob"
+    When Okta removes "Bob" and adds "Cy, Grace" in one update of the group "Engineering"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app has exactly the members "Ada, Cy, Grace"
+
+  # Spec: OIN rename PATCH replace with value {id, displayName} and no path, AIW PUT with the full members list
+  # (mockidp/okta/WIRE.md §9.1, §9.2); RFC 7644 §3.5.2.3 replace without path replaces only "the attributes ... in
+  # the value": members are not in it and stay.
+  @GRP-010 @required
+  Scenario: Renaming a group keeps every member
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And "Cy" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob, Cy"
+    When Okta renames the group "Engineering" to "Platform"
+    Then Okta records the operation as successful
+    And the group "Engineering" in the app is named "Platform"
+    And the group "Engineering" in the app has exactly the members "Ada, Bob, Cy"
+
+  # Spec: Okta imports groups with GET /Groups?startIndex=1&count=100, continuing at startIndex+100 until
+  # totalResults (mockidp/okta/WIRE.md §8, §9.2); RFC 7644 §3.4.2.4 "totalResults ... the total number of results
+  # returned by the list or query operation".
+  @GRP-011 @required @exclusive
+  Scenario: Okta's group import lists every pushed group exactly once
+    Given "Ada" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada"
+    And a pushed group "Sales" with no members
+    And a pushed group "Support" with no members
+    When Okta imports groups
+    Then Okta records the operation as successful
+    And the group import lists each of "Engineering, Sales, Support" exactly once
+    And every page of the group import reports the same totalResults, and the pages hold that many groups

@@ -323,6 +323,23 @@ func (s *Server) Start(addr string) (*Running, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return s.Serve(ln), nil
+}
+
+// RootURL is the root URL of a listener as Running.URL shows it:
+// http://host:port, an unspecified address (":8080") shown as localhost.
+func RootURL(addr net.Addr) string {
+	host := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", fmt.Sprint(tcp.Port))
+	}
+	return "http://" + host
+}
+
+// Serve serves on ln in the background, as Start does; for a caller that
+// must know the address before building the server (an SP mounted with
+// WithHandler needs its absolute URL). Shutdown closes ln.
+func (s *Server) Serve(ln net.Listener) *Running {
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -331,13 +348,9 @@ func (s *Server) Start(addr string) (*Running, error) {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	host := ln.Addr().String()
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		host = net.JoinHostPort("localhost", fmt.Sprint(tcp.Port))
-	}
-	run := &Running{URL: "http://" + host, srv: srv, done: make(chan error, 1)}
+	run := &Running{URL: RootURL(ln.Addr()), srv: srv, done: make(chan error, 1)}
 	go func() { run.done <- srv.Serve(ln) }()
-	return run, nil
+	return run
 }
 
 // Shutdown stops accepting connections and waits, until ctx ends, for

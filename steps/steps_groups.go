@@ -20,6 +20,7 @@ func registerGroupSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^Okta pushes the group "([^"]*)"$`, oktaPushesTheGroup)
 	sc.Step(`^Okta adds "([^"]*)" to the group "([^"]*)"$`, oktaAddsToTheGroup)
 	sc.Step(`^Okta removes "([^"]*)" from the group "([^"]*)"$`, oktaRemovesFromTheGroup)
+	sc.Step(`^Okta removes "([^"]*)" and adds "([^"]*)" in one update of the group "([^"]*)"$`, oktaRemovesAndAddsInOneUpdate)
 	sc.Step(`^Okta renames the group "([^"]*)" to "([^"]*)"$`, oktaRenamesTheGroup)
 	sc.Step(`^the members of "([^"]*)" in Okta become "([^"]*)" and Okta pushes the group now$`, membersBecomeAndPushNow)
 	sc.Step(`^Okta unlinks the group "([^"]*)" and deletes it in the app$`, oktaUnlinksAndDeletes)
@@ -27,6 +28,7 @@ func registerGroupSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the group "([^"]*)" in the app is named "([^"]*)"$`, theGroupIsNamed)
 	sc.Step(`^the group "([^"]*)" is gone from the app$`, theGroupIsGone)
 	sc.Step(`^the app answered Okta's POST /Groups with 201$`, theAppAnsweredPostGroupsWith201)
+	registerGroupImportSteps(sc)
 }
 
 func splitAliases(list string) []string {
@@ -114,13 +116,26 @@ func oktaAddsToTheGroup(ctx context.Context, member, alias string) error {
 	return nil
 }
 
-func oktaRemovesFromTheGroup(ctx context.Context, member, alias string) error {
+// oktaRemovesFromTheGroup removes one member or a comma-separated list of
+// them in one membership update (OIN: one remove op per member in one
+// PATCH, mockidp/okta/WIRE.md §9.1; AIW: one full PUT).
+func oktaRemovesFromTheGroup(ctx context.Context, members, alias string) error {
+	return oktaRemovesAndAddsInOneUpdate(ctx, members, "", alias)
+}
+
+// oktaRemovesAndAddsInOneUpdate is one membership update that removes and
+// adds (OIN: remove ops then one add op in the same PATCH, §9.1).
+func oktaRemovesAndAddsInOneUpdate(ctx context.Context, removed, added, alias string) error {
 	w := worldFrom(ctx)
-	rm, err := w.assignments([]string{member})
+	rm, err := w.assignments(splitAliases(removed))
 	if err != nil {
 		return err
 	}
-	w.setOutcome(w.client.UpdateGroupMembers(ctx, w.group(alias), nil, rm))
+	add, err := w.assignments(splitAliases(added))
+	if err != nil {
+		return err
+	}
+	w.setOutcome(w.client.UpdateGroupMembers(ctx, w.group(alias), add, rm))
 	return nil
 }
 
@@ -182,10 +197,60 @@ func theGroupHasExactlyTheMembers(ctx context.Context, alias, members string) er
 	sort.Strings(wantIDs)
 	sort.Strings(gotIDs)
 	if strings.Join(wantIDs, ",") != strings.Join(gotIDs, ",") {
-		w.rec.fail(fmt.Sprintf("the members of group %q in the app are not Okta's members %s", alias, members),
+		w.rec.fail(fmt.Sprintf("the members of group %q in the app are not Okta's members %s: %s", alias, members, w.memberDiff(wantIDs, gotIDs)),
 			"["+strings.Join(wantIDs, ", ")+"]", "["+strings.Join(gotIDs, ", ")+"]")
 	}
 	return w.rec.err()
+}
+
+// memberDiff names, by alias where the user is one of this scenario's,
+// the members the app lacks, the ones it has but should not, and any it
+// lists twice, e.g. `"Cy" is missing; "Grace" is a member but should not be`.
+func (w *world) memberDiff(want, got []string) string {
+	alias := map[string]string{}
+	for a, p := range w.people {
+		if asg, ok := w.client.Assignment(p.ID); ok && asg.SCIMID != "" {
+			alias[asg.SCIMID] = a
+		}
+	}
+	name := func(id string) string {
+		if a, ok := alias[id]; ok {
+			return fmt.Sprintf("%q", a)
+		}
+		return fmt.Sprintf("the unknown user %q", id)
+	}
+	wantN, gotN := map[string]int{}, map[string]int{}
+	for _, id := range want {
+		wantN[id]++
+	}
+	for _, id := range got {
+		gotN[id]++
+	}
+	var missing, extra, twice []string
+	for _, id := range want {
+		if gotN[id] == 0 {
+			missing = append(missing, name(id))
+		}
+	}
+	for id, n := range gotN {
+		switch {
+		case wantN[id] == 0:
+			extra = append(extra, name(id))
+		case n > 1:
+			twice = append(twice, fmt.Sprintf("%s (%d times)", name(id), n))
+		}
+	}
+	var parts []string
+	for _, l := range []struct {
+		names []string
+		what  string
+	}{{missing, "is missing"}, {extra, "is a member but should not be"}, {twice, "is listed more than once"}} {
+		sort.Strings(l.names)
+		for _, n := range l.names {
+			parts = append(parts, n+" "+l.what)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func theGroupIsNamed(ctx context.Context, alias, name string) error {

@@ -148,6 +148,9 @@ func clientFeatures(cfg *Config) okta.Features {
 	f := okta.DefaultFeatures()
 	f.PushGroups = true
 	f.SyncPassword = cfg.PasswordSync // "Sync Password" on: Okta pushes password changes (CapPasswordSync)
+	// Group import pages /Groups (GRP-011); the credential probe already
+	// reads /Groups with PushGroups on, so this adds no request elsewhere.
+	f.ImportGroups = true
 	return f
 }
 

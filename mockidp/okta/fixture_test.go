@@ -149,6 +149,7 @@ func allFeatures() okta.Features {
 	f := okta.DefaultFeatures()
 	f.PushGroups = true
 	f.SyncPassword = true
+	f.ImportGroups = true
 	return f
 }
 
@@ -207,6 +208,14 @@ var fixtureOps = map[string]func(ctx context.Context, c *okta.Client) okta.Outco
 		b, _ := c.Assignment(bobID)
 		g.Members = []*okta.Assignment{a}
 		return c.UpdateGroupMembers(ctx, g, []*okta.Assignment{b}, []*okta.Assignment{a})
+	},
+	"remove-group-members": func(ctx context.Context, c *okta.Client) okta.Outcome {
+		g := engineering(c, groupSCIM)
+		return c.UpdateGroupMembers(ctx, g, nil, g.Members)
+	},
+	"import-groups": func(ctx context.Context, c *okta.Client) okta.Outcome {
+		_, out := c.ImportGroups(ctx)
+		return out
 	},
 	"push-now": func(ctx context.Context, c *okta.Client) okta.Outcome {
 		return c.PushNow(ctx, engineering(c, groupSCIM))

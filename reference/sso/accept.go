@@ -104,7 +104,7 @@ func (s *SP) verify(samlResponse string, now time.Time) (Identity, time.Time, er
 	if err := s.checkShape(raw); err != nil {
 		return Identity{}, time.Time{}, err
 	}
-	p := s.provider(now.Add(-s.verifySkew()))
+	p := s.provider(s.verifyClock(now))
 	if !s.checks.recipient {
 		if d := claimedDestination(raw); d != "" {
 			p.AssertionConsumerServiceURL = d
@@ -285,6 +285,22 @@ func classify(err error) error {
 	}
 	// Anything else from signature verification: digest or signature mismatch.
 	return refuse(ErrSignature, msg)
+}
+
+// verifyClock is gosaml2's clock for validating at now: now minus the
+// skew, but not before the newest trusted certificate's NotBefore (capped
+// at now), because goxmldsig checks the certificate's validity with the
+// same clock and would refuse a certificate made within the skew (one
+// just made with openssl). The clock is never later than now, so this is
+// never more lenient than no skew.
+func (s *SP) verifyClock(now time.Time) time.Time {
+	clock := now.Add(-s.verifySkew())
+	for _, c := range s.idp.certs {
+		if nb := c.NotBefore; nb.After(clock) && !nb.After(now) {
+			clock = nb
+		}
+	}
+	return clock
 }
 
 // verifySkew is how far back gosaml2's clock is set: the configured skew

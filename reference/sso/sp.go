@@ -80,6 +80,17 @@ type Config struct {
 	IdPMetadata []byte
 	// IdPMetadataURL is an http(s) URL or a file path to the IdP's metadata.
 	IdPMetadataURL string
+	// IdPCerts, when not empty, trusts the IdP by its signing
+	// certificates instead of metadata (the form Okta's app setup page
+	// also shows: certificate, issuer, sign-on URL); IdPEntityID and
+	// IdPSSOURL are then required, and the metadata fields must be empty.
+	IdPCerts []*x509.Certificate
+	// IdPEntityID is the IdP's entity ID (the Issuer it signs as); only
+	// with IdPCerts.
+	IdPEntityID string
+	// IdPSSOURL is the IdP's HTTP-Redirect sign-on URL, where SP-initiated
+	// sign-ins are sent; only with IdPCerts.
+	IdPSSOURL string
 	// HTTPClient fetches IdPMetadataURL; http.DefaultClient if nil.
 	HTTPClient *http.Client
 	// BaseURL is the absolute URL the SP is mounted at, such as
@@ -183,13 +194,7 @@ func New(cfg Config, dir Directory) (*SP, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	md := cfg.IdPMetadata
-	if len(md) == 0 {
-		if md, err = readMetadata(cfg.IdPMetadataURL, cfg.HTTPClient); err != nil {
-			return nil, err
-		}
-	}
-	idp, err := parseIdPMetadata(md)
+	idp, err := trustedIdP(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +309,9 @@ func (s *SP) trustedIssuer() string {
 	return s.idp.entityID
 }
 
+// IdPEntityID returns the entity ID of the IdP the SP trusts.
+func (s *SP) IdPEntityID() string { return s.idp.entityID }
+
 // EntityID returns the SP's entity ID (the audience IdPs must name).
 func (s *SP) EntityID() string { return s.cfg.EntityID }
 
@@ -312,6 +320,9 @@ func (s *SP) ACSURL() string { return s.cfg.ACSURL }
 
 // LoginURL returns the URL that starts an SP-initiated sign-in.
 func (s *SP) LoginURL() string { return s.cfg.BaseURL + "/login" }
+
+// MetadataURL returns the URL of the SP's metadata.
+func (s *SP) MetadataURL() string { return s.cfg.BaseURL + "/metadata" }
 
 // AppURL returns the URL of the signed-in page.
 func (s *SP) AppURL() string { return s.cfg.BaseURL + "/app" }
