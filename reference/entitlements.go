@@ -97,7 +97,7 @@ func (s *Server) routeEntitlements(g *gin.RouterGroup) {
 
 // listEntitlements answers GET /Roles or /Licenses with startIndex/count
 // paging (RFC 7644 §3.4.2.4); itemsPerPage is the number of values on the
-// page (Okta's entitlements test: count=1 ⇒ itemsPerPage 1, WIRE.md §16).
+// page (Okta's entitlements test: count=1 ⇒ itemsPerPage 1, mockidp/okta/WIRE.md §16).
 func (s *Server) listEntitlements(c *gin.Context, t entitlementType) {
 	start, count, ok := s.paging(c)
 	if !ok {
@@ -141,7 +141,7 @@ func entitlementResourceTypes(c *gin.Context) []map[string]any {
 }
 
 // entitlementSchemas are the /Schemas entries for Okta's Role and
-// Entitlement schemas (Okta knows them, WIRE.md §16, but a client reading
+// Entitlement schemas (Okta knows them, mockidp/okta/WIRE.md §16, but a client reading
 // /Schemas finds every schema /ResourceTypes names).
 func entitlementSchemas(c *gin.Context) []map[string]any {
 	ro := func(name string, required bool) schema.Attribute {
