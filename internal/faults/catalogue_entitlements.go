@@ -30,3 +30,21 @@ var entitlementCatalogue = []Fault{
 		Description: "User writes silently drop roles and entitlements values the app does not offer instead of refusing them, and answer as if all was well.",
 		Breaks:      []Break{b("ENT-004", thenRefusesUnknown, msgDidNotRefuseEnts)}},
 }
+
+// entitlementCollateral are the entitlement scenarios that faults declared
+// elsewhere also break, kept in this file so that those entries need no
+// edit for an area they predate. Every listed scenario fails at any step.
+var entitlementCollateral = map[string][]string{
+	// Discovery 404s: Okta cannot find the entitlement types at all.
+	"no-discovery": {"ENT-001", "ENT-002", "ENT-003", "ENT-004"},
+	// A grant is a GET + PUT of what the app returned (id, meta, ...).
+	"strict-put": {"ENT-003"},
+}
+
+func init() {
+	for i := range catalogue {
+		if ids, ok := entitlementCollateral[catalogue[i].Name]; ok {
+			catalogue[i].Collateral = append(append([]string(nil), catalogue[i].Collateral...), ids...)
+		}
+	}
+}
