@@ -2,6 +2,7 @@ package reference
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/tidwall/gjson"
 
 	"github.com/scimconform/scimconform/reference/internal/filter"
 	"github.com/scimconform/scimconform/reference/internal/schema"
@@ -88,52 +90,86 @@ type userMeta struct {
 
 // appendUserJSON appends the user as renderUser and writeJSON would write
 // it: the document's top-level members plus schemas, id and meta, with
-// keys sorted.
+// keys sorted. The document's member values are copied as stored (the
+// store keeps what json.Marshal wrote, already compact and HTML-escaped),
+// found with gjson without decoding them.
 func appendUserJSON(buf []byte, base string, u store.User) ([]byte, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(u.Doc, &top); err != nil {
-		top = map[string]json.RawMessage{} // as decodeDoc: an unreadable document renders empty
+	type member struct {
+		key string // unescaped, the order json.Marshal sorts map keys by
+		raw string // the quoted key as written
+		val string // the value as written
 	}
+	var stack [24]member
+	members := stack[:0]
 	res := schema.UserResource
-	schemas := []string{res.URN}
-	for ext := range res.Extensions {
-		if _, ok := top[ext]; ok {
-			schemas = append(schemas, ext)
+	schemas := append(make([]string, 0, 1+len(res.Extensions)), res.URN)
+	// As decodeDoc: an unreadable document renders empty.
+	if gjson.ValidBytes(u.Doc) {
+		doc := gjson.ParseBytes(u.Doc)
+		doc.ForEach(func(k, v gjson.Result) bool {
+			switch k.Str {
+			case "schemas", "id", "meta":
+				return true
+			}
+			members = append(members, member{key: k.Str, raw: k.Raw, val: v.Raw})
+			return true
+		})
+	}
+	for _, ext := range extensionURNs(res) {
+		for _, m := range members {
+			if m.key == ext {
+				schemas = append(schemas, ext)
+				break
+			}
 		}
 	}
-	var err error
-	if top["schemas"], err = json.Marshal(schemas); err != nil {
+	sch, err := json.Marshal(schemas)
+	if err != nil {
 		return nil, err
 	}
-	if top["id"], err = json.Marshal(u.ID); err != nil {
+	id, err := json.Marshal(u.ID)
+	if err != nil {
 		return nil, err
 	}
-	if top["meta"], err = json.Marshal(userMeta{
+	meta, err := json.Marshal(userMeta{
 		Created:      u.Created.UTC().Format(time.RFC3339),
 		LastModified: u.Modified.UTC().Format(time.RFC3339),
 		Location:     base + res.Endpoint + "/" + u.ID,
 		ResourceType: res.Name,
 		Version:      `W/"` + strconv.FormatInt(u.Version, 10) + `"`,
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(top))
-	for k := range top {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	members = append(members, member{"id", `"id"`, string(id)}, member{"meta", `"meta"`, string(meta)},
+		member{"schemas", `"schemas"`, string(sch)})
+	slices.SortStableFunc(members, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	buf = append(buf, '{')
-	for i, k := range keys {
+	for i, m := range members {
 		if i > 0 {
+			if m.key == members[i-1].key {
+				continue // a duplicate key: json.Unmarshal keeps the last, as here after the stable sort
+			}
 			buf = append(buf, ',')
 		}
-		kb, err := json.Marshal(k)
-		if err != nil {
-			return nil, err
+		if strings.IndexByte(m.raw, '\\') >= 0 {
+			// A key written with escapes: spell it as json.Marshal does.
+			kb, err := json.Marshal(m.key)
+			if err != nil {
+				return nil, err
+			}
+			buf = append(buf, kb...)
+		} else {
+			buf = append(buf, m.raw...)
 		}
-		buf = append(buf, kb...)
 		buf = append(buf, ':')
-		buf = append(buf, top[k]...)
+		buf = append(buf, m.val...)
 	}
 	return append(buf, '}'), nil
+}
+
+// extensionURNs returns the resource's extension schema URNs sorted, the
+// order every answer lists them in "schemas".
+func extensionURNs(res schema.Resource) []string {
+	return slices.Sorted(maps.Keys(res.Extensions))
 }

@@ -52,7 +52,7 @@ func render(c *gin.Context, res schema.Resource, doc map[string]any, id string, 
 		out[k] = v
 	}
 	schemas := []any{res.URN}
-	for ext := range res.Extensions {
+	for _, ext := range extensionURNs(res) {
 		if _, ok := doc[ext]; ok {
 			schemas = append(schemas, ext)
 		}

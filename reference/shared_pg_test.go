@@ -108,6 +108,7 @@ func TestSharedPostgresSuite(t *testing.T) {
 		Timeout:      10 * time.Second,
 		Selection:    steps.Selection{Tier: "all", Groups: true, Strict: "should"},
 		RevokedToken: secret,
+		PasswordSync: true,
 		Entitlements: true,
 		Cleanup:      true,
 		ToolVersion:  "shared-pg-test",

@@ -279,8 +279,8 @@ func (w *world) checkSCIMError(ex *okta.Exchange, status int) {
 		w.rec.fail("no request was made", fmt.Sprintf("a SCIM error with status %d", status), "nothing")
 		return
 	}
-	if ex.StatusCode == 0 {
-		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer (a refusal must be an HTTP answer)", ex.Method, ex.URL), ex.Err)
+	if unanswered(ex) {
+		w.rec.noAnswer(fmt.Sprintf("%s %s got no complete HTTP answer (a refusal must be an HTTP answer)", ex.Method, ex.URL), ex.Err)
 		return
 	}
 	ct := ex.ResponseHeader.Get("Content-Type")
@@ -426,6 +426,10 @@ var errNoAnswer = errors.New("no answer yet: a When step must come first")
 // judging bytes the target never finished sending, so the checks treat it
 // as no answer (an error). A body that arrived but does not decode (bad
 // gzip, say) is the target's fault and is still judged.
+// unanswered reports whether ex gave nothing to judge: no status line, or
+// a status line whose body never arrived complete (incomplete).
+func unanswered(ex *okta.Exchange) bool { return ex.StatusCode == 0 || incomplete(ex) }
+
 func incomplete(ex *okta.Exchange) bool {
 	if ex == nil || ex.StatusCode == 0 || ex.Error == nil {
 		return false

@@ -3,6 +3,7 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/scimconform/scimconform/mockidp/okta"
@@ -34,5 +35,26 @@ func TestIncompleteAnswersAreNotJudged(t *testing.T) {
 	ex := okta.Exchange{Method: "GET", URL: "http://127.0.0.1/x", StatusCode: 200, Error: te(okta.KindTimeout, errors.New("t"))}
 	if w.decodeObject(&ex) != nil || !w.rec.undecided {
 		t.Fatal("a half answer was decoded, or not marked undecided")
+	}
+}
+
+// TestHalfAnswersAreNeverRefusals: the step-specific checks that look at a
+// status first (a SCIM error, every probe refused, the token never echoed)
+// treat a half-arrived answer as no answer: undecided, not judged by its
+// status line.
+func TestHalfAnswersAreNeverRefusals(t *testing.T) {
+	half := okta.Exchange{Method: "GET", URL: "http://127.0.0.1/x", StatusCode: 401,
+		ResponseBody: []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"sta`),
+		Error:        &okta.TransportError{Kind: okta.KindTimeout, Err: errors.New("body read timed out")}}
+	w := &world{rec: &recorder{}}
+	w.checkSCIMError(&half, 401)
+	if !w.rec.undecided || len(w.rec.failures) != 1 || !strings.Contains(w.rec.failures[0].message, "no complete HTTP answer") {
+		t.Errorf("checkSCIMError judged a half answer: undecided %v, failures %+v", w.rec.undecided, w.rec.failures)
+	}
+	if !unanswered(&half) || unanswered(&okta.Exchange{StatusCode: 401}) {
+		t.Error("unanswered: wrong for a half or a complete answer")
+	}
+	if got := statusText(&half); !strings.Contains(got, "never arrived complete") {
+		t.Errorf("statusText of a half answer: %q", got)
 	}
 }

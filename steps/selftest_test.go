@@ -67,6 +67,8 @@ func suiteConfig(base string, profile okta.Profile) steps.Config {
 		Timeout:     10 * time.Second,
 		Selection:   steps.Selection{Tier: "all", Groups: true},
 		ToolVersion: "selftest",
+		// Password sync needs nothing of the target: declared, so its scenarios run.
+		PasswordSync: true,
 		// Entitlements: the reference offers /Roles and /Licenses.
 		Entitlements: true,
 	}

@@ -42,6 +42,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerSSOSteps(sc)
 	registerStrictSteps(sc)
 	registerStrictMoreSteps(sc)
+	registerPasswordSteps(sc)
 	registerEntitlementSteps(sc)
 }
 
@@ -132,8 +133,8 @@ func everyAnswerIsASCIMError(ctx context.Context, status int) error {
 	for i := range w.answers {
 		ex := &w.answers[i]
 		w.rec.about(fmt.Sprintf("%s %s", ex.Method, ex.URL))
-		if ex.StatusCode == 0 {
-			w.rec.noAnswer("no HTTP answer (a refusal must be an HTTP answer)", ex.Err)
+		if unanswered(ex) {
+			w.rec.noAnswer("no complete HTTP answer (a refusal must be an HTTP answer)", ex.Err)
 			continue
 		}
 		if ex.StatusCode != status {
@@ -156,6 +157,9 @@ func isNoAnswer(err error) bool {
 func statusText(ex *okta.Exchange) string {
 	if ex.StatusCode == 0 {
 		return "no answer: " + ex.Err
+	}
+	if incomplete(ex) {
+		return fmt.Sprintf("%d, but the body never arrived complete: %s", ex.StatusCode, ex.Err)
 	}
 	return fmt.Sprintf("%d %s", ex.StatusCode, short(strings.TrimSpace(string(ex.ResponseBody))))
 }

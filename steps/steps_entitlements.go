@@ -328,8 +328,8 @@ func (w *world) readUser(ctx context.Context, alias string) (map[string]any, err
 		return nil, err
 	}
 	ex := w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
-	if ex.StatusCode == 0 {
-		return nil, harnessf("GET /Users/%s got no answer: %s", id, ex.Err)
+	if unanswered(ex) {
+		return nil, harnessf("GET /Users/%s got no complete answer: %s", id, ex.Err)
 	}
 	if ex.StatusCode != http.StatusOK {
 		w.rec.fail(fmt.Sprintf("reading %q back failed", alias), "200", statusText(ex))
@@ -447,8 +447,8 @@ func theAppRefusesTheUnknownEntitlement(ctx context.Context, scimType string) er
 	if ex == nil {
 		return harnessf("%v", errNoAnswer)
 	}
-	if ex.StatusCode == 0 {
-		w.rec.noAnswer(fmt.Sprintf("%s %s got no HTTP answer (a refusal must be an HTTP answer)", ex.Method, ex.URL), ex.Err)
+	if unanswered(ex) {
+		w.rec.noAnswer(fmt.Sprintf("%s %s got no complete HTTP answer (a refusal must be an HTTP answer)", ex.Method, ex.URL), ex.Err)
 		return w.rec.err()
 	}
 	if ex.Method != http.MethodPost || ex.StatusCode != http.StatusBadRequest {

@@ -41,7 +41,7 @@ func oktaChangesThePrimaryEmailWithAnUpdate(ctx context.Context, alias string) e
 func theChangeIsAppliedOrRefusedClearly(ctx context.Context) error {
 	w := worldFrom(ctx)
 	ex := w.answer
-	if ex == nil || ex.StatusCode == 0 {
+	if ex == nil || unanswered(ex) {
 		w.checkStatus(ex, 200)
 		return w.rec.err()
 	}

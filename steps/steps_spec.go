@@ -153,8 +153,8 @@ func theSpecTestHasCreated(ctx context.Context) error {
 		return err
 	}
 	w := worldFrom(ctx)
-	if w.answer != nil && w.answer.StatusCode == 0 {
-		return harnessf("precondition: the SPEC test's create got no answer (%s)", w.answer.Err)
+	if w.answer != nil && unanswered(w.answer) {
+		return harnessf("precondition: the SPEC test's create got no complete answer (%s)", w.answer.Err)
 	}
 	if w.spec.id == "" {
 		return &checkError{failures: []failure{{message: "precondition failed: the SPEC test could not create its random user", expected: "201 with an id", actual: statusText(w.answer)}}}

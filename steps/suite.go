@@ -147,6 +147,7 @@ func newClient(cfg *Config) (*okta.Client, error) {
 func clientFeatures(cfg *Config) okta.Features {
 	f := okta.DefaultFeatures()
 	f.PushGroups = true
+	f.SyncPassword = cfg.PasswordSync // "Sync Password" on: Okta pushes password changes (CapPasswordSync)
 	return f
 }
 

@@ -80,6 +80,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	tg := startTarget(t, nil)
 	cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
 	cfg.Selection = steps.Selection{Tier: "required"}
+	cfg.PasswordSync = false // suiteConfig declares it
 	cfg.Entitlements = false
 	run := runSuite(t, cfg)
 	st := byStatus(run)
@@ -92,6 +93,7 @@ func TestScopeIsDeclared(t *testing.T) {
 		"SSO-012":  "SSO not tested: no --saml-acs given; SP-initiated sign-in not tested: no --saml-login-url given",
 		"AUTH-006": "token revocation not tested: no --revoked-token-file given",
 		"GRP-001":  "Group Push not tested: no --groups given",
+		"PWD-001":  "password sync not tested: no --password-sync given",
 		"ENT-001":  "entitlements not tested: no --entitlements given",
 	} {
 		s, ok := sc[id]

@@ -56,11 +56,13 @@ type Features struct {
 	PushGroups       bool // "Push Groups": all group operations
 	ImportUsers      bool // "Import Users": ImportUsers
 	ImportGroups     bool // "Import Groups": also probes /Groups in TestCredentials
+	SyncPassword     bool // "Sync Password": PushPassword (mockidp/okta/WIRE.md §14)
 }
 
 // DefaultFeatures returns the features of Apollo.io's integration (mockidp/okta/WIRE.md
 // §1, APOLLO: create, update, deactivate) plus user import: Create,
-// UpdateAttributes, Deactivate and ImportUsers are true, group features false.
+// UpdateAttributes, Deactivate and ImportUsers are true, group features and
+// SyncPassword false.
 func DefaultFeatures() Features {
 	return Features{Create: true, UpdateAttributes: true, Deactivate: true, ImportUsers: true}
 }

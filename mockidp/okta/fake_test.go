@@ -142,7 +142,7 @@ func applyOp(res map[string]any, op map[string]any) error {
 				return fmt.Errorf("path-less replace needs an object value")
 			}
 			for k, x := range v {
-				if k != "id" {
+				if k != "id" && k != "password" { // password is writeOnly, never stored or returned
 					res[k] = x
 				}
 			}

@@ -148,6 +148,7 @@ func bob() *okta.Person {
 func allFeatures() okta.Features {
 	f := okta.DefaultFeatures()
 	f.PushGroups = true
+	f.SyncPassword = true
 	return f
 }
 
@@ -172,6 +173,12 @@ var fixtureOps = map[string]func(ctx context.Context, c *okta.Client) okta.Outco
 		p.GivenName = "Augusta"
 		p.MiddleName = "Ada"
 		return c.UpdateProfile(ctx, p)
+	},
+	"push-password": func(ctx context.Context, c *okta.Client) okta.Outcome {
+		p := ada()
+		c.Link(p, adaSCIM, true)
+		_, out := c.PushPassword(ctx, p)
+		return out
 	},
 	"unassign": func(ctx context.Context, c *okta.Client) okta.Outcome {
 		p := ada()
@@ -393,10 +400,14 @@ func checkHeaders(t *testing.T, at string, g recorded, hasBody bool, wantAuth st
 	}
 }
 
-var placeholderPassword = regexp.MustCompile(`^[a-z0-9]{8}$`)
+var (
+	placeholderPassword = regexp.MustCompile(`^[a-z0-9]{8}$`)
+	pushedPassword      = regexp.MustCompile(`^[A-Za-z0-9]{16}$`)
+)
 
 // diffJSON compares a fixture value with a sent value. Fixture placeholders:
 // "{{password}}" = Okta's random 8-character placeholder password (§4.2),
+// "{{new-password}}" = a 16-character password of a password push (§14),
 // "{{any}}" = any value present.
 func diffJSON(path string, want, got any) []string {
 	if s, ok := want.(string); ok {
@@ -408,6 +419,11 @@ func diffJSON(path string, want, got any) []string {
 				return nil
 			}
 			return []string{fmt.Sprintf("%s = %v, want an 8-character placeholder password", path, got)}
+		case "{{new-password}}":
+			if gs, ok := got.(string); ok && pushedPassword.MatchString(gs) {
+				return nil
+			}
+			return []string{fmt.Sprintf("%s = %v, want a 16-character pushed password", path, got)}
 		}
 	}
 	switch w := want.(type) {

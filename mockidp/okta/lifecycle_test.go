@@ -30,7 +30,7 @@ var lifecycleTargets = map[string]lifecycleTarget{
 // TestLifecycle drives the whole Okta lifecycle (mockidp/okta/WIRE.md §13) in both
 // profiles against every target: assign new, assign existing (link),
 // assign existing inactive (reactivate), update, unassign, reassign, email
-// change, import of more than 100 users across pages, group push and
+// change, password push, import of more than 100 users across pages, group push and
 // membership changes, Push Now, rename, unlink and delete.
 func TestLifecycle(t *testing.T) {
 	for name, target := range lifecycleTargets {
@@ -118,6 +118,7 @@ func person(login, given, family string) *okta.Person {
 func runLifecycle(t *testing.T, base, token string, profile okta.Profile) {
 	features := okta.DefaultFeatures()
 	features.PushGroups = true
+	features.SyncPassword = true
 	c, err := okta.New(okta.Config{BaseURL: base, Credentials: okta.Credentials{Mode: okta.AuthBearer, Token: token}, Profile: profile, Features: features})
 	if err != nil {
 		t.Fatal(err)
@@ -175,6 +176,26 @@ func runLifecycle(t *testing.T, base, token string, profile okta.Profile) {
 	}
 	if bm, am := before["meta"].(map[string]any), after["meta"].(map[string]any); bm["created"] != am["created"] {
 		t.Errorf("meta.created changed by PUT: %v -> %v", bm["created"], am["created"])
+	}
+
+	// Password push: OIN PATCH, AIW GET + PUT (§14); nothing else changes
+	// and the password is never shown.
+	_, before = l.get("/Users/" + a.SCIMID)
+	pw, out := c.PushPassword(l.ctx, ada)
+	l.ok(out)
+	if want := map[okta.Profile]string{okta.ProfileOIN: "PATCH", okta.ProfileAIW: "GET PUT"}[profile]; methods(out) != want {
+		t.Errorf("password push sent %s, want %s", methods(out), want)
+	}
+	_, after = l.get("/Users/" + a.SCIMID)
+	for _, k := range []string{"userName", "name", "emails", "externalId", "active"} {
+		if fmt.Sprint(before[k]) != fmt.Sprint(after[k]) {
+			t.Errorf("password push changed %s: %v -> %v", k, before[k], after[k])
+		}
+	}
+	for _, ex := range out.Exchanges {
+		if strings.Contains(string(ex.ResponseBody), pw) {
+			t.Errorf("%s %s answered the pushed password", ex.Method, ex.URL)
+		}
 	}
 
 	// Unassign: deactivated, link forgotten (§6, §7.1).

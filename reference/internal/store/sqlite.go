@@ -30,6 +30,8 @@ type SQLite struct {
 	// Prepared statements for the per-request hot paths (preparing costs
 	// more than running an indexed lookup).
 	byUserName, byID, tokenByHash *sql.Stmt
+	// writes are the write statements (sqlite_stmt.go).
+	writes stmts
 }
 
 var _ Store = (*SQLite)(nil)
@@ -131,7 +133,11 @@ func OpenSQLite(path string, opts Options) (*SQLite, error) {
 	if !memory {
 		wal = path + "-wal"
 	}
-	st.writer = newCommitter(db, wal)
+	if st.writes, err = prepareStmts(db, writeQueries); err != nil {
+		db.Close()
+		return nil, err
+	}
+	st.writer = newCommitter(db, wal, st.writes)
 	return st, nil
 }
 
@@ -144,6 +150,7 @@ func (s *SQLite) Close() error {
 	for _, st := range []*sql.Stmt{s.byUserName, s.byID, s.tokenByHash} {
 		_ = st.Close()
 	}
+	s.writes.close()
 	return s.db.Close()
 }
 
@@ -179,7 +186,7 @@ func (s *SQLite) checkUnique(ctx context.Context, tx *sql.Tx, userName, id strin
 		return nil
 	}
 	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE user_name = ? AND id <> ? LIMIT 1`, userName, id).Scan(&one)
+	err := s.writes.queryRow(ctx, tx, qUniqueUserName, userName, id).Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -208,7 +215,7 @@ func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if checkExt && u.ExternalID != "" {
 			var id string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE external_id = ? AND active <> 0 ORDER BY seq LIMIT 1`, u.ExternalID).Scan(&id)
+			err := s.writes.queryRow(ctx, tx, qActiveExtID, u.ExternalID).Scan(&id)
 			switch {
 			case err == nil:
 				return &ExternalIDConflict{ID: id}
@@ -219,7 +226,7 @@ func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
 		if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, insertUser, u.ID, u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Created), ts(u.Modified)); err != nil {
+		if _, err := s.writes.exec(ctx, tx, insertUser, u.ID, u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Created), ts(u.Modified)); err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		u.Version = 1
@@ -285,7 +292,7 @@ func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
 			return err
 		}
 		var version int64
-		err := tx.QueryRowContext(ctx, `UPDATE users SET user_name=?, external_id=?, display_name=?, active=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`,
+		err := s.writes.queryRow(ctx, tx, qUpdateUser,
 			u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Modified), u.ID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound

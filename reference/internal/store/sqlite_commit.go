@@ -46,6 +46,8 @@ type writeOp struct {
 
 type committer struct {
 	db *sql.DB
+	// stmts holds the savepoint statements, prepared.
+	stmts stmts
 	// wal is the WAL file fsynced before answering; "" (in memory) answers
 	// right after COMMIT.
 	wal     string
@@ -61,8 +63,8 @@ type done struct {
 	err error
 }
 
-func newCommitter(db *sql.DB, wal string) *committer {
-	c := &committer{db: db, wal: wal, ops: make(chan *writeOp), synced: make(chan []done, 64),
+func newCommitter(db *sql.DB, wal string, st stmts) *committer {
+	c := &committer{db: db, wal: wal, stmts: st, ops: make(chan *writeOp), synced: make(chan []done, 64),
 		stop: make(chan struct{}), stopped: make(chan struct{})}
 	syncerDone := make(chan struct{})
 	go func() { defer close(syncerDone); c.syncer() }()
@@ -199,26 +201,30 @@ func (c *committer) commit(batch []*writeOp) []done {
 // runBatch executes the writes with a savepoint each and commits. results
 // get each write's own error; a returned error means nothing was committed.
 func (c *committer) runBatch(batch []*writeOp, results []error) error {
-	tx, err := c.db.BeginTx(context.Background(), nil)
+	ctx := context.Background()
+	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	if len(batch) == 1 {
+		return c.runOne(ctx, tx, batch[0], &results[0])
 	}
 	for i, op := range batch {
 		if err := op.ctx.Err(); err != nil {
 			results[i] = fmt.Errorf("write not started: %w", err)
 			continue
 		}
-		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+		if _, err := c.stmts.exec(ctx, tx, qSavepoint); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		if results[i] = op.fn(tx); results[i] != nil {
-			if _, err := tx.Exec(`ROLLBACK TO w`); err != nil {
+			if _, err := c.stmts.exec(ctx, tx, qRollbackTo); err != nil {
 				_ = tx.Rollback()
 				return fmt.Errorf("rollback to savepoint: %w", err)
 			}
 		}
-		if _, err := tx.Exec(`RELEASE w`); err != nil {
+		if _, err := c.stmts.exec(ctx, tx, qRelease); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("release savepoint: %w", err)
 		}
@@ -232,5 +238,32 @@ func (c *committer) runBatch(batch []*writeOp, results []error) error {
 	return nil
 }
 
-// commitHook, when set (tests only), is told the size of each committed batch.
+// runOne is runBatch for a batch of one, in tx: no savepoint, as a failing
+// write rolls back the whole transaction, which holds nothing else.
+func (c *committer) runOne(ctx context.Context, tx *sql.Tx, op *writeOp, result *error) error {
+	if err := op.ctx.Err(); err != nil {
+		*result = fmt.Errorf("write not started: %w", err)
+		_ = tx.Rollback()
+		return nil
+	}
+	if *result = op.fn(tx); *result != nil {
+		if err := tx.Rollback(); err != nil {
+			return fmt.Errorf("rollback: %w", err)
+		}
+		if commitHook != nil {
+			commitHook(1)
+		}
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if commitHook != nil {
+		commitHook(1)
+	}
+	return nil
+}
+
+// commitHook, when set (tests only), is told the size of each batch whose
+// transaction ended: committed, or rolled back because its only write failed.
 var commitHook func(n int)

@@ -29,7 +29,7 @@ func scanGroup(r scanner) (Group, error) {
 // CreateGroup implements Store.
 func (s *SQLite) CreateGroup(ctx context.Context, g *Group) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO groups(id, display_name, external_id, doc, created, modified, version) VALUES(?,?,?,?,?,?,1)`,
+		if _, err := s.writes.exec(ctx, tx, qInsertGroup,
 			g.ID, g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Created), ts(g.Modified)); err != nil {
 			return fmt.Errorf("insert group: %w", err)
 		}
@@ -54,7 +54,7 @@ func (s *SQLite) GetGroup(ctx context.Context, id string) (Group, error) {
 func (s *SQLite) UpdateGroup(ctx context.Context, g *Group) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var version int64
-		err := tx.QueryRowContext(ctx, `UPDATE groups SET display_name=?, external_id=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`,
+		err := s.writes.queryRow(ctx, tx, qUpdateGroupStmt,
 			g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Modified), g.ID).Scan(&version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
