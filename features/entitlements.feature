@@ -19,7 +19,7 @@ Feature: Entitlements
   # Spec: Okta's entitlements test reads "{{EntitlementEndpoint}}?count=1&startIndex=1" and requires
   # itemsPerPage 1 and non-empty Resources (mockidp/okta/WIRE.md §16, [T] ENT); "For each ResourceType with the
   # Okta role or entitlement URN, Okta retrieves all values" (Okta guide, mockidp/okta/WIRE.md §16);
-  # RFC 7644 §3.4.2.4 "itemsPerPage: The number of resources returned in a list response page".
+  # RFC 7644 §3.4.2 "itemsPerPage: The number of resources returned in a list response page"; §3.4.2.4 paging.
   @ENT-002 @required
   Scenario: Okta imports every entitlement exactly once
     Given Okta has discovered the app's entitlement types
