@@ -52,11 +52,11 @@ func schemaDoc(c *gin.Context, id, name string, attrs []schema.Attribute) map[st
 func allSchemas(c *gin.Context) []map[string]any {
 	user := append(append([]schema.Attribute{}, schema.Common[1]), schema.User...)
 	group := append(append([]schema.Attribute{}, schema.Common[1]), schema.Group...)
-	return []map[string]any{
+	return append([]map[string]any{
 		schemaDoc(c, schema.UserURN, "User", user),
 		schemaDoc(c, schema.EnterpriseURN, "EnterpriseUser", schema.Enterprise),
 		schemaDoc(c, schema.GroupURN, "Group", group),
-	}
+	}, entitlementSchemas(c)...)
 }
 
 func resourceTypeDoc(c *gin.Context, res schema.Resource) map[string]any {
@@ -100,6 +100,9 @@ func (s *Server) schemaByID(c *gin.Context) {
 
 func (s *Server) resourceTypes(c *gin.Context) {
 	rs := []any{resourceTypeDoc(c, schema.UserResource), resourceTypeDoc(c, schema.GroupResource)}
+	for _, d := range entitlementResourceTypes(c) {
+		rs = append(rs, d)
+	}
 	s.writeList(c, rs, len(rs), 1)
 }
 
@@ -107,6 +110,12 @@ func (s *Server) resourceTypeByName(c *gin.Context) {
 	for _, res := range []schema.Resource{schema.UserResource, schema.GroupResource} {
 		if strings.EqualFold(res.Name, c.Param("name")) {
 			s.writeJSON(c, http.StatusOK, resourceTypeDoc(c, res))
+			return
+		}
+	}
+	for _, d := range entitlementResourceTypes(c) {
+		if strings.EqualFold(d["name"].(string), c.Param("name")) {
+			s.writeJSON(c, http.StatusOK, d)
 			return
 		}
 	}

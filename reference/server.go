@@ -256,6 +256,7 @@ func (s *Server) routes() error {
 	scim.PUT("/Groups/:id", s.putGroup)
 	scim.PATCH("/Groups/:id", s.patchGroup)
 	scim.DELETE("/Groups/:id", s.deleteGroup)
+	s.routeEntitlements(scim)
 
 	for _, m := range s.cfg.mounts {
 		h, err := m.build(s.Directory())

@@ -269,7 +269,8 @@ func TestDiscovery(t *testing.T) {
 		t.Error("no oauthbearertoken scheme")
 	}
 	r = ts.do("GET", "/scim/v2/Schemas", "").must(t, 200)
-	if r.body["totalResults"] != 3.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
+	// User, EnterpriseUser, Group and Okta's Role and Entitlement (entitlements.go).
+	if r.body["totalResults"] != 5.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
 		t.Fatalf("schemas: %.300s", r.raw)
 	}
 	r = ts.do("GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "").must(t, 200)
@@ -278,7 +279,7 @@ func TestDiscovery(t *testing.T) {
 	}
 	ts.do("GET", "/scim/v2/Schemas/urn:nope", "").scimErr(t, 404, "")
 	r = ts.do("GET", "/scim/v2/ResourceTypes", "").must(t, 200)
-	if r.body["totalResults"] != 2.0 {
+	if r.body["totalResults"] != 4.0 { // User, Group, Role, License
 		t.Fatalf("resource types: %s", r.raw)
 	}
 	r = ts.do("GET", "/scim/v2/ResourceTypes/Group", "").must(t, 200)

@@ -109,6 +109,7 @@ func TestSharedPostgresSuite(t *testing.T) {
 		Selection:    steps.Selection{Tier: "all", Groups: true, Strict: "should"},
 		RevokedToken: secret,
 		PasswordSync: true,
+		Entitlements: true,
 		Cleanup:      true,
 		ToolVersion:  "shared-pg-test",
 	}

@@ -49,6 +49,9 @@ func (s *Server) userBody(c *gin.Context) (map[string]any, bool) {
 		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and must be a non-empty string")
 		return nil, false
 	}
+	if !s.checkEntitlements(c, doc) {
+		return nil, false
+	}
 	return doc, true
 }
 
@@ -207,6 +210,9 @@ func (s *Server) patchUser(c *gin.Context) {
 	delete(doc, "id")
 	if strings.TrimSpace(str(doc, "userName")) == "" {
 		s.fail(c, http.StatusBadRequest, "invalidValue", "userName is required and cannot be removed")
+		return
+	}
+	if !s.checkEntitlements(c, doc) {
 		return
 	}
 	s.saveUser(c, old, prev, doc)

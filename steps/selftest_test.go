@@ -69,6 +69,8 @@ func suiteConfig(base string, profile okta.Profile) steps.Config {
 		ToolVersion: "selftest",
 		// Password sync needs nothing of the target: declared, so its scenarios run.
 		PasswordSync: true,
+		// Entitlements: the reference offers /Roles and /Licenses.
+		Entitlements: true,
 	}
 }
 

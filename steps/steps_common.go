@@ -43,6 +43,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerStrictSteps(sc)
 	registerStrictMoreSteps(sc)
 	registerPasswordSteps(sc)
+	registerEntitlementSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.

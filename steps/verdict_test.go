@@ -81,6 +81,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
 	cfg.Selection = steps.Selection{Tier: "required"}
 	cfg.PasswordSync = false // suiteConfig declares it
+	cfg.Entitlements = false
 	run := runSuite(t, cfg)
 	st := byStatus(run)
 	if len(st[reports.StatusSkip])+len(st[reports.StatusFail])+len(st[reports.StatusError]) > 0 {
@@ -93,6 +94,7 @@ func TestScopeIsDeclared(t *testing.T) {
 		"AUTH-006": "token revocation not tested: no --revoked-token-file given",
 		"GRP-001":  "Group Push not tested: no --groups given",
 		"PWD-001":  "password sync not tested: no --password-sync given",
+		"ENT-001":  "entitlements not tested: no --entitlements given",
 	} {
 		s, ok := sc[id]
 		if !ok || s.Status != reports.StatusNotInScope || s.Reason != want {

@@ -63,6 +63,8 @@ type world struct {
 	spec *specUser
 	// sso holds the sign-in state of SSO scenarios.
 	sso *ssoState
+	// ent holds the entitlement state (steps_entitlements.go).
+	ent *entState
 
 	// strays are ids of users created by probes outside Okta's operations;
 	// cleanup deactivates them.
