@@ -269,7 +269,7 @@ func TestDiscovery(t *testing.T) {
 		t.Error("no oauthbearertoken scheme")
 	}
 	r = ts.do("GET", "/scim/v2/Schemas", "").must(t, 200)
-	if r.body["totalResults"] != 3.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
+	if r.body["totalResults"] != 4.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
 		t.Fatalf("schemas: %.300s", r.raw)
 	}
 	r = ts.do("GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "").must(t, 200)
