@@ -371,10 +371,19 @@ func theSchemasDescribeEveryMappedExtensionAttribute(ctx context.Context) error 
 			w.rec.fail(fmt.Sprintf("%s is not described: %s", label(a), why), "an attribute definition (RFC 7643 §7)", "none")
 			continue
 		}
-		if t, _ := at["type"].(string); t != "string" && t != "reference" {
+		// RFC 7643 §2.2: an attribute that states no type is a string, no
+		// mutability readWrite, no multiValued single-valued.
+		t, mu := "string", "readWrite"
+		if v, ok := at["type"]; ok {
+			t, _ = v.(string)
+		}
+		if v, ok := at["mutability"]; ok {
+			mu, _ = v.(string)
+		}
+		if t != "string" && t != "reference" {
 			w.rec.fail(fmt.Sprintf("%s is described with type %q, which cannot hold the string Okta sends", label(a), t), `"string"`, strconv.Quote(t))
 		}
-		if mu, _ := at["mutability"].(string); mu != "readWrite" && mu != "writeOnly" {
+		if mu != "readWrite" && mu != "writeOnly" {
 			w.rec.fail(fmt.Sprintf("%s is described with mutability %q: Okta writes it on create and on every update", label(a), mu), `"readWrite" or "writeOnly"`, strconv.Quote(mu))
 		}
 		if mv, _ := at["multiValued"].(bool); mv {
