@@ -80,6 +80,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	tg := startTarget(t, nil)
 	cfg := suiteConfig(tg.BaseURL, okta.ProfileOIN)
 	cfg.Selection = steps.Selection{Tier: "required"}
+	cfg.Mapping = nil // nothing declared
 	run := runSuite(t, cfg)
 	st := byStatus(run)
 	if len(st[reports.StatusSkip])+len(st[reports.StatusFail])+len(st[reports.StatusError]) > 0 {
@@ -91,6 +92,7 @@ func TestScopeIsDeclared(t *testing.T) {
 		"SSO-012":  "SSO not tested: no --saml-acs given; SP-initiated sign-in not tested: no --saml-login-url given",
 		"AUTH-006": "token revocation not tested: no --revoked-token-file given",
 		"GRP-001":  "Group Push not tested: no --groups given",
+		"ATR-004":  "attribute mappings not tested: no --mapping given; custom schema not tested: no --mapping row under the app's own schema extension given",
 	} {
 		s, ok := sc[id]
 		if !ok || s.Status != reports.StatusNotInScope || s.Reason != want {
@@ -103,7 +105,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	if run.Totals.NotInScope == 0 || run.Totals.Verdict() != reports.VerdictPass {
 		t.Errorf("totals %+v verdict %s", run.Totals, run.Totals.Verdict())
 	}
-	if len(run.Scope) != 8 { // groups, sso, revoked-token, saml-login, strict, password-sync, attributes, entitlements
+	if len(run.Scope) != 9 { // groups, sso, revoked-token, saml-login, strict, password-sync, attributes, custom-schema, entitlements
 		t.Fatalf("scope %+v", run.Scope)
 	}
 	for _, c := range run.Scope {
