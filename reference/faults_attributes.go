@@ -14,10 +14,10 @@ func init() {
 	// The server's own extension is a schema it supports (refuse-unknown-schema).
 	knownResourceSchema[strings.ToLower(schema.ReferenceURN)] = true
 	register(map[string]decorator{
-		"drop-enterprise-extension": rewrite(anyUsers, func(_ *http.Request, c *captured) {
-			eachUser(c, func(u map[string]any) {
+		"drop-enterprise-extension": rewrite(usersRequest, func(_ *http.Request, c *captured) {
+			eachAnsweredUser(c, func(u map[string]any) {
 				delete(u, schema.EnterpriseURN)
-				if !hasString(u["schemas"], schema.EnterpriseURN) {
+				if !listsSchema(u["schemas"], schema.EnterpriseURN) {
 					list, _ := u["schemas"].([]any)
 					u["schemas"] = append(list, schema.EnterpriseURN)
 				}
@@ -39,7 +39,7 @@ func init() {
 			}
 			next.ServeHTTP(w, r)
 		}),
-		"ignore-extension-update": answer(userPut, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+		"ignore-extension-update": answer(putUserRequest, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
 			body := f.jsonBody(r)
 			cur := peek(next, r, strings.TrimPrefix(r.URL.Path, BasePath)).object()
 			if body != nil && cur != nil {
@@ -56,14 +56,14 @@ func init() {
 			}
 			next.ServeHTTP(w, r)
 		}),
-		"ignore-attribute-removal": answer(userPut, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+		"ignore-attribute-removal": answer(putUserRequest, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
 			body := f.jsonBody(r)
 			cur := peek(next, r, strings.TrimPrefix(r.URL.Path, BasePath)).object()
 			if body != nil && cur != nil {
 				for _, k := range []string{"id", "meta", "schemas", "groups", "password"} {
 					delete(cur, k)
 				}
-				keepMissing(body, cur)
+				keepOmitted(body, cur)
 				setBody(r, mustJSON(body))
 			}
 			next.ServeHTTP(w, r)
@@ -82,7 +82,7 @@ func init() {
 			}
 			for _, d := range docs {
 				if id, _ := d["id"].(string); id == schema.ReferenceURN {
-					d["attributes"] = without(d["attributes"], "deskLocation")
+					d["attributes"] = withoutAttribute(d["attributes"], "deskLocation")
 				}
 			}
 			if _, isList := m["Resources"]; isList {
@@ -122,18 +122,18 @@ func init() {
 	})
 }
 
-// anyUsers matches every request on /Users and /Users/{id}.
-func anyUsers(r *http.Request) bool {
+// usersRequest matches every request on /Users and /Users/{id}.
+func usersRequest(r *http.Request) bool {
 	res, _, ok := route(r)
 	return ok && res == "Users"
 }
 
-// userPut matches PUT /Users/{id}.
-func userPut(r *http.Request) bool { return is(r, http.MethodPut, "Users", true) }
+// putUserRequest matches PUT /Users/{id}.
+func putUserRequest(r *http.Request) bool { return is(r, http.MethodPut, "Users", true) }
 
-// eachUser applies fn to the user of an answer, or to each user of a
+// eachAnsweredUser applies fn to the user of an answer, or to each user of a
 // ListResponse, and rewrites the answer.
-func eachUser(c *captured, fn func(map[string]any)) {
+func eachAnsweredUser(c *captured, fn func(map[string]any)) {
 	m := c.object()
 	if m == nil || c.status >= 300 {
 		return
@@ -150,7 +150,7 @@ func eachUser(c *captured, fn func(map[string]any)) {
 	c.setObject(m)
 }
 
-func hasString(v any, want string) bool {
+func listsSchema(v any, want string) bool {
 	list, _ := v.([]any)
 	for _, x := range list {
 		if s, _ := x.(string); s == want {
@@ -160,10 +160,10 @@ func hasString(v any, want string) bool {
 	return false
 }
 
-// keepMissing copies into body every key of cur that body lacks, and does
+// keepOmitted copies into body every key of cur that body lacks, and does
 // the same inside objects both have: a PUT that leaves an attribute out
 // then keeps its stored value.
-func keepMissing(body, cur map[string]any) {
+func keepOmitted(body, cur map[string]any) {
 	for k, v := range cur {
 		bv, sent := body[k]
 		if !sent {
@@ -172,14 +172,14 @@ func keepMissing(body, cur map[string]any) {
 		}
 		if bo, ok := bv.(map[string]any); ok {
 			if co, ok := v.(map[string]any); ok {
-				keepMissing(bo, co)
+				keepOmitted(bo, co)
 			}
 		}
 	}
 }
 
-// without returns the attribute definitions of v except the one named name.
-func without(v any, name string) []any {
+// withoutAttribute returns the attribute definitions of v except the one named name.
+func withoutAttribute(v any, name string) []any {
 	list, _ := v.([]any)
 	out := []any{}
 	for _, el := range list {

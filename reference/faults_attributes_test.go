@@ -21,36 +21,36 @@ func init() {
 	alsoBreaks["no-discovery"] = append(alsoBreaks["no-discovery"], "undescribed-custom-attribute", "unlisted-custom-extension")
 }
 
-// userWith creates a user whose body adds extra (JSON members) and returns its id.
-func userWith(t *testing.T, ts *tserver, userName, extra string) string {
+// createUserWith creates a user whose body adds extra (JSON members) and returns its id.
+func createUserWith(t *testing.T, ts *tserver, userName, extra string) string {
 	t.Helper()
 	body := fmt.Sprintf(`{"schemas":[%q,%q,%q],"userName":%q,"name":{"givenName":"P","familyName":"User"},"active":true,%s}`,
 		schema.UserURN, schema.EnterpriseURN, schema.ReferenceURN, userName, extra)
 	return ts.do("POST", "/scim/v2/Users", body).str("id")
 }
 
-func ext(body map[string]any, urn string) map[string]any {
+func extensionOf(body map[string]any, urn string) map[string]any {
 	m, _ := body[urn].(map[string]any)
 	return m
 }
 
 var attributeProbes = map[string]probe{
 	"drop-enterprise-extension": func(t *testing.T, ts *tserver, p string) bool {
-		id := userWith(t, ts, p+"de@x", fmt.Sprintf(`%q:{"department":"D"}`, schema.EnterpriseURN))
-		return ext(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.EnterpriseURN)["department"] == "D"
+		id := createUserWith(t, ts, p+"de@x", fmt.Sprintf(`%q:{"department":"D"}`, schema.EnterpriseURN))
+		return extensionOf(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.EnterpriseURN)["department"] == "D"
 	},
 	"keep-some-attributes": func(t *testing.T, ts *tserver, p string) bool {
-		id := userWith(t, ts, p+"ks@x", fmt.Sprintf(`%q:{"department":"D","costCenter":"C"}`, schema.EnterpriseURN))
-		return ext(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.EnterpriseURN)["costCenter"] == "C"
+		id := createUserWith(t, ts, p+"ks@x", fmt.Sprintf(`%q:{"department":"D","costCenter":"C"}`, schema.EnterpriseURN))
+		return extensionOf(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.EnterpriseURN)["costCenter"] == "C"
 	},
 	"ignore-extension-update": func(t *testing.T, ts *tserver, p string) bool {
-		id := userWith(t, ts, p+"eu@x", fmt.Sprintf(`%q:{"badgeNumber":"B-1"}`, schema.ReferenceURN))
+		id := createUserWith(t, ts, p+"eu@x", fmt.Sprintf(`%q:{"badgeNumber":"B-1"}`, schema.ReferenceURN))
 		put := fmt.Sprintf(`{"schemas":[%q,%q],"userName":%q,"active":true,%q:{"badgeNumber":"B-2"}}`, schema.UserURN, schema.ReferenceURN, p+"eu@x", schema.ReferenceURN)
 		return ts.do("PUT", "/scim/v2/Users/"+id, put).code == 200 &&
-			ext(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.ReferenceURN)["badgeNumber"] == "B-2"
+			extensionOf(ts.do("GET", "/scim/v2/Users/"+id, "").body, schema.ReferenceURN)["badgeNumber"] == "B-2"
 	},
 	"ignore-attribute-removal": func(t *testing.T, ts *tserver, p string) bool {
-		id := userWith(t, ts, p+"ar@x", `"title":"T"`)
+		id := createUserWith(t, ts, p+"ar@x", `"title":"T"`)
 		put := fmt.Sprintf(`{"schemas":[%q],"userName":%q,"active":true}`, schema.UserURN, p+"ar@x")
 		return ts.do("PUT", "/scim/v2/Users/"+id, put).code == 200 && ts.do("GET", "/scim/v2/Users/"+id, "").body["title"] == nil
 	},

@@ -23,7 +23,7 @@ func registerAttributeSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^Okta changes every mapped attribute of "([^"]*)"$`, oktaChangesEveryMappedAttribute)
 	sc.Step(`^Okta removes the value of every mapped attribute of "([^"]*)"$`, oktaRemovesEveryMappedValue)
 	sc.Step(`^the answer has every mapped attribute of "([^"]*)"$`, theAnswerHasEveryMappedAttribute)
-	sc.Step(`^the listed user has every mapped attribute of "([^"]*)"$`, theListedUserHasEveryMappedAttribute)
+	sc.Step(`^the listsURN user has every mapped attribute of "([^"]*)"$`, theListedUserHasEveryMappedAttribute)
 	sc.Step(`^the answer has none of the mapped attributes of "([^"]*)"$`, theAnswerHasNoneOfTheMappedAttributes)
 	sc.Step(`^Okta imports the user schema of the app$`, oktaImportsTheUserSchema)
 	sc.Step(`^the User resource type lists the schema of every mapped custom extension$`, theUserResourceTypeListsEveryCustomExtension)
@@ -40,8 +40,8 @@ func (w *world) mapping() (*okta.Mapping, error) {
 	return w.cfg.Mapping, nil
 }
 
-// label names one mapping row in failure messages.
-func label(a okta.MappedAttribute) string {
+// mappedLabel names one mapping row in failure messages.
+func mappedLabel(a okta.MappedAttribute) string {
 	return fmt.Sprintf("mapped attribute %s (%s)", a.Okta, a.SCIM)
 }
 
@@ -139,17 +139,17 @@ func (w *world) checkMapped(m map[string]any, alias string) {
 		got, ok := path.Get(m)
 		switch {
 		case !ok || got == nil:
-			msg := label(a) + " is missing"
+			msg := mappedLabel(a) + " is missing"
 			if path.URN != "" {
-				if _, has := (okta.Path{Attr: path.URN}).Get(m); !has && containsFold(m["schemas"], path.URN) {
+				if _, has := (okta.Path{Attr: path.URN}).Get(m); !has && schemasListFold(m["schemas"], path.URN) {
 					msg += ": the user lists " + path.URN + " in schemas but has no such object"
 				}
 			}
 			w.rec.fail(msg, strconv.Quote(want), "missing")
 		case got != want:
-			msg := label(a) + " differs from what Okta sent"
+			msg := mappedLabel(a) + " differs from what Okta sent"
 			if old := before[a.Okta]; old != "" && got == old {
-				msg = label(a) + " kept its old value after Okta changed it"
+				msg = mappedLabel(a) + " kept its old value after Okta changed it"
 			}
 			w.rec.fail(msg, strconv.Quote(want), short(fmt.Sprintf("%#v", got)))
 		}
@@ -159,7 +159,7 @@ func (w *world) checkMapped(m map[string]any, alias string) {
 	}
 }
 
-func containsFold(v any, want string) bool {
+func schemasListFold(v any, want string) bool {
 	arr, _ := v.([]any)
 	for _, x := range arr {
 		if s, ok := x.(string); ok && strings.EqualFold(s, want) {
@@ -185,9 +185,9 @@ func theListedUserHasEveryMappedAttribute(ctx context.Context, alias string) err
 	return w.rec.err()
 }
 
-// empty reports whether a returned value is no value: absent, null, "",
+// noValue reports whether a returned value is no value: absent, null, "",
 // an empty array or object.
-func empty(v any) bool {
+func noValue(v any) bool {
 	switch t := v.(type) {
 	case nil:
 		return true
@@ -216,8 +216,8 @@ func theAnswerHasNoneOfTheMappedAttributes(ctx context.Context, alias string) er
 			if before[a.Okta] == "" {
 				continue
 			}
-			if got, ok := a.Path().Get(m); ok && !empty(got) {
-				w.rec.fail(label(a)+" still has a value after Okta removed it (Okta's PUT left it out)", "no value", short(fmt.Sprintf("%#v", got)))
+			if got, ok := a.Path().Get(m); ok && !noValue(got) {
+				w.rec.fail(mappedLabel(a)+" still has a value after Okta removed it (Okta's PUT left it out)", "no value", short(fmt.Sprintf("%#v", got)))
 			}
 		}
 	}
@@ -235,7 +235,7 @@ func oktaImportsTheUserSchema(ctx context.Context) error {
 	return nil
 }
 
-// importAnswers returns the /ResourceTypes and /Schemas answers of the
+// importAnswer returns answer i (/ResourceTypes, /Schemas) of the
 // import, checked as 200 ListResponses; nil when a check failed.
 func (w *world) importAnswer(i int, what string) map[string]any {
 	if len(w.answers) != 2 {
@@ -251,9 +251,9 @@ func (w *world) importAnswer(i int, what string) map[string]any {
 	return w.checkListResponse(ex)
 }
 
-// userExtensions returns the schemaExtensions URNs of the User resource
+// userSchemaExtensions returns the schemaExtensions URNs of the User resource
 // type in a /ResourceTypes answer, and whether a User resource type exists.
-func userExtensions(list map[string]any) ([]string, bool) {
+func userSchemaExtensions(list map[string]any) ([]string, bool) {
 	for _, r := range resources(list) {
 		name, _ := r["name"].(string)
 		endpoint, _ := r["endpoint"].(string)
@@ -274,7 +274,7 @@ func userExtensions(list map[string]any) ([]string, bool) {
 	return nil, false
 }
 
-func listed(urns []string, urn string) bool {
+func listsURN(urns []string, urn string) bool {
 	for _, u := range urns {
 		if strings.EqualFold(u, urn) {
 			return true
@@ -290,25 +290,25 @@ func theUserResourceTypeListsEveryCustomExtension(ctx context.Context) error {
 		return err
 	}
 	if list := w.importAnswer(0, "GET /ResourceTypes"); list != nil {
-		exts, ok := userExtensions(list)
+		exts, ok := userSchemaExtensions(list)
 		if !ok {
 			w.rec.fail("/ResourceTypes has no User resource type (Import User Schema finds no extension)", `a resource type named "User"`, "none")
 			return w.rec.err()
 		}
 		for _, a := range mp.Attributes {
 			urn := a.Path().URN
-			if urn == "" || strings.EqualFold(urn, okta.SchemaEnterprise) || listed(exts, urn) {
+			if urn == "" || strings.EqualFold(urn, okta.SchemaEnterprise) || listsURN(exts, urn) {
 				continue
 			}
-			w.rec.fail(fmt.Sprintf("%s: the User resource type does not list its schema %s in schemaExtensions", label(a), urn), urn, short(fmt.Sprint(exts)))
+			w.rec.fail(fmt.Sprintf("%s: the User resource type does not list its schema %s in schemaExtensions", mappedLabel(a), urn), urn, short(fmt.Sprint(exts)))
 		}
 	}
 	return w.rec.err()
 }
 
-// attributeDoc returns the definition of a's attribute (and sub-attribute)
+// describedAttribute returns the definition of a's attribute (and sub-attribute)
 // in the /Schemas answer list, or why it has none.
-func attributeDoc(list map[string]any, path okta.Path) (map[string]any, string) {
+func describedAttribute(list map[string]any, path okta.Path) (map[string]any, string) {
 	var doc map[string]any
 	for _, r := range resources(list) {
 		if id, _ := r["id"].(string); strings.EqualFold(id, path.URN) {
@@ -352,7 +352,7 @@ func theSchemasDescribeEveryMappedExtensionAttribute(ctx context.Context) error 
 	var exts []string
 	if len(w.answers) == 2 && w.answers[0].StatusCode == http.StatusOK {
 		if m, err := decodeRaw(w.answers[0].ResponseBody); err == nil {
-			exts, _ = userExtensions(m)
+			exts, _ = userSchemaExtensions(m)
 		}
 	}
 	list := w.importAnswer(1, "GET /Schemas")
@@ -361,14 +361,14 @@ func theSchemasDescribeEveryMappedExtensionAttribute(ctx context.Context) error 
 	}
 	for _, a := range mp.Attributes {
 		path := a.Path()
-		if path.URN == "" || strings.EqualFold(path.URN, okta.SchemaEnterprise) && !listed(exts, path.URN) {
+		if path.URN == "" || strings.EqualFold(path.URN, okta.SchemaEnterprise) && !listsURN(exts, path.URN) {
 			// Core attributes are Okta's template; enterprise ones are
 			// imported only when the app lists the enterprise schema.
 			continue
 		}
-		at, why := attributeDoc(list, path)
+		at, why := describedAttribute(list, path)
 		if at == nil {
-			w.rec.fail(fmt.Sprintf("%s is not described: %s", label(a), why), "an attribute definition (RFC 7643 §7)", "none")
+			w.rec.fail(fmt.Sprintf("%s is not described: %s", mappedLabel(a), why), "an attribute definition (RFC 7643 §7)", "none")
 			continue
 		}
 		// RFC 7643 §2.2: an attribute that states no type is a string, no
@@ -381,13 +381,13 @@ func theSchemasDescribeEveryMappedExtensionAttribute(ctx context.Context) error 
 			mu, _ = v.(string)
 		}
 		if t != "string" && t != "reference" {
-			w.rec.fail(fmt.Sprintf("%s is described with type %q, which cannot hold the string Okta sends", label(a), t), `"string"`, strconv.Quote(t))
+			w.rec.fail(fmt.Sprintf("%s is described with type %q, which cannot hold the string Okta sends", mappedLabel(a), t), `"string"`, strconv.Quote(t))
 		}
 		if mu != "readWrite" && mu != "writeOnly" {
-			w.rec.fail(fmt.Sprintf("%s is described with mutability %q: Okta writes it on create and on every update", label(a), mu), `"readWrite" or "writeOnly"`, strconv.Quote(mu))
+			w.rec.fail(fmt.Sprintf("%s is described with mutability %q: Okta writes it on create and on every update", mappedLabel(a), mu), `"readWrite" or "writeOnly"`, strconv.Quote(mu))
 		}
 		if mv, _ := at["multiValued"].(bool); mv {
-			w.rec.fail(fmt.Sprintf("%s is described as multi-valued; Okta sends one value", label(a)), "multiValued false", "true")
+			w.rec.fail(fmt.Sprintf("%s is described as multi-valued; Okta sends one value", mappedLabel(a)), "multiValued false", "true")
 		}
 	}
 	return w.rec.err()
