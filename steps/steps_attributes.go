@@ -23,7 +23,7 @@ func registerAttributeSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^Okta changes every mapped attribute of "([^"]*)"$`, oktaChangesEveryMappedAttribute)
 	sc.Step(`^Okta removes the value of every mapped attribute of "([^"]*)"$`, oktaRemovesEveryMappedValue)
 	sc.Step(`^the answer has every mapped attribute of "([^"]*)"$`, theAnswerHasEveryMappedAttribute)
-	sc.Step(`^the listsURN user has every mapped attribute of "([^"]*)"$`, theListedUserHasEveryMappedAttribute)
+	sc.Step(`^the listed user has every mapped attribute of "([^"]*)"$`, theListedUserHasEveryMappedAttribute)
 	sc.Step(`^the answer has none of the mapped attributes of "([^"]*)"$`, theAnswerHasNoneOfTheMappedAttributes)
 	sc.Step(`^Okta imports the user schema of the app$`, oktaImportsTheUserSchema)
 	sc.Step(`^the User resource type lists the schema of every mapped custom extension$`, theUserResourceTypeListsEveryCustomExtension)
