@@ -61,7 +61,7 @@ store and a random token, run every scenario against it, write the reports to
 				PasswordSync: true,
 				Entitlements: true,
 			}
-			if cfg.Mapping, err = okta.LoadMapping("enterprise"); err != nil {
+			if cfg.Mapping, err = okta.LoadMapping("reference"); err != nil { // the reference server stores all of it, its own extension included
 				return exitWith(exitUsage, err)
 			}
 			err = runSuite(ctx, env, cfg, reportPlan{out: out, formats: formats})

@@ -55,6 +55,7 @@ func allSchemas(c *gin.Context) []map[string]any {
 	return append([]map[string]any{
 		schemaDoc(c, schema.UserURN, "User", user),
 		schemaDoc(c, schema.EnterpriseURN, "EnterpriseUser", schema.Enterprise),
+		schemaDoc(c, schema.ReferenceURN, "ScimconformUser", schema.ReferenceExtension),
 		schemaDoc(c, schema.GroupURN, "Group", group),
 	}, entitlementSchemas(c)...)
 }

@@ -269,8 +269,9 @@ func TestDiscovery(t *testing.T) {
 		t.Error("no oauthbearertoken scheme")
 	}
 	r = ts.do("GET", "/scim/v2/Schemas", "").must(t, 200)
-	// User, EnterpriseUser, Group and Okta's Role and Entitlement (entitlements.go).
-	if r.body["totalResults"] != 5.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
+	// User, EnterpriseUser, Group and Okta's Role and Entitlement (entitlements.go), and the
+	// reference server's own User extension.
+	if r.body["totalResults"] != 6.0 || !strings.Contains(r.raw, `"caseExact"`) || !strings.Contains(r.raw, `"uniqueness":"server"`) {
 		t.Fatalf("schemas: %.300s", r.raw)
 	}
 	r = ts.do("GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "").must(t, 200)

@@ -101,7 +101,12 @@ func TestSharedPostgresSuite(t *testing.T) {
 	if err := p.servers[0].Tokens().Revoke(ctx, info.ID); err != nil {
 		t.Fatal(err)
 	}
+	mapping, err := okta.LoadMapping("reference") // the attribute scenarios are in scope too
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := steps.Config{
+		Mapping:      mapping,
 		BaseURL:      base,
 		Credentials:  okta.Credentials{Mode: okta.AuthBearer, Token: sharedToken},
 		Profile:      okta.ProfileOIN,

@@ -1,6 +1,9 @@
 package steps
 
 import (
+	"strings"
+
+	"github.com/scimconform/scimconform/mockidp/okta"
 	"github.com/scimconform/scimconform/reports"
 )
 
@@ -26,6 +29,11 @@ const (
 	// CapAttributes is the admin's attribute mapping (Provisioning › To
 	// App), declared by Config.Mapping (--mapping FILE or a preset).
 	CapAttributes = "attributes"
+	// CapCustomSchema is a mapping row under the app's own schema
+	// extension (not the enterprise one), declared by a Config.Mapping that
+	// has one: Okta's Import User Schema must find those attributes on
+	// /ResourceTypes and /Schemas (mockidp/okta/WIRE.md §15.3).
+	CapCustomSchema = "custom-schema"
 	// CapEntitlements is "SCIM 2.0 with entitlements" (Okta Identity
 	// Governance), declared by Config.Entitlements (--entitlements).
 	CapEntitlements = "entitlements"
@@ -49,6 +57,7 @@ var capabilities = []capability{
 	{CapStrict, "--strict", "--strict", "RFC strict tier"},
 	{CapPasswordSync, "--password-sync", "--password-sync", "password sync"},
 	{CapAttributes, "--mapping", "--mapping", "attribute mappings"},
+	{CapCustomSchema, "--mapping with a custom extension", "--mapping row under the app's own schema extension", "custom schema"},
 	{CapEntitlements, "--entitlements", "--entitlements", "entitlements"},
 }
 
@@ -121,6 +130,12 @@ func (c *Config) declared() []string {
 	}
 	if c.Mapping != nil {
 		d = append(d, CapAttributes)
+		for _, urn := range c.Mapping.Extensions() {
+			if !strings.EqualFold(urn, okta.SchemaEnterprise) {
+				d = append(d, CapCustomSchema)
+				break
+			}
+		}
 	}
 	if c.Entitlements {
 		d = append(d, CapEntitlements)

@@ -60,7 +60,12 @@ func revokedToken(t testing.TB, base string, srv *reference.Server) string {
 }
 
 func suiteConfig(base string, profile okta.Profile) steps.Config {
+	mapping, err := okta.LoadMapping("reference")
+	if err != nil {
+		panic(err) // a built-in preset
+	}
 	return steps.Config{
+		Mapping:     mapping,
 		BaseURL:     base,
 		Credentials: okta.Credentials{Mode: okta.AuthBearer, Token: selfTestToken},
 		Profile:     profile,

@@ -44,6 +44,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerStrictMoreSteps(sc)
 	registerPasswordSteps(sc)
 	registerEntitlementSteps(sc)
+	registerAttributeSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.

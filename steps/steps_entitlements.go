@@ -402,11 +402,11 @@ func theAppShowsNoEntitlements(ctx context.Context, alias string) error {
 
 func (w *world) assignWith(ctx context.Context, alias string, grants []okta.Entitlement) okta.Outcome {
 	p := w.person(alias)
-	if p.Extra == nil {
-		p.Extra = map[string]any{}
+	if p.SCIMAttributes == nil {
+		p.SCIMAttributes = map[string]any{}
 	}
 	for k, v := range okta.EntitlementAttributes(grants) {
-		p.Extra[k] = v
+		p.SCIMAttributes[k] = v
 	}
 	w.entitlements().granted[alias] = grants
 	return w.assign(ctx, alias)

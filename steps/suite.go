@@ -134,6 +134,7 @@ func newClient(cfg *Config) (*okta.Client, error) {
 		Profile:         cfg.Profile,
 		Features:        clientFeatures(cfg),
 		PlusForSpace:    cfg.PlusForSpace,
+		Mapping:         cfg.Mapping,
 		HTTPClient:      hc,
 		Timeout:         cfg.Timeout,
 		Retry:           cfg.Retry,

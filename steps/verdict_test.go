@@ -82,6 +82,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	cfg.Selection = steps.Selection{Tier: "required"}
 	cfg.PasswordSync = false // suiteConfig declares it
 	cfg.Entitlements = false
+	cfg.Mapping = nil // nothing declared
 	run := runSuite(t, cfg)
 	st := byStatus(run)
 	if len(st[reports.StatusSkip])+len(st[reports.StatusFail])+len(st[reports.StatusError]) > 0 {
@@ -95,6 +96,7 @@ func TestScopeIsDeclared(t *testing.T) {
 		"GRP-001":  "Group Push not tested: no --groups given",
 		"PWD-001":  "password sync not tested: no --password-sync given",
 		"ENT-001":  "entitlements not tested: no --entitlements given",
+		"ATR-004":  "attribute mappings not tested: no --mapping given; custom schema not tested: no --mapping row under the app's own schema extension given",
 	} {
 		s, ok := sc[id]
 		if !ok || s.Status != reports.StatusNotInScope || s.Reason != want {
@@ -107,7 +109,7 @@ func TestScopeIsDeclared(t *testing.T) {
 	if run.Totals.NotInScope == 0 || run.Totals.Verdict() != reports.VerdictPass {
 		t.Errorf("totals %+v verdict %s", run.Totals, run.Totals.Verdict())
 	}
-	if len(run.Scope) != 8 { // groups, sso, revoked-token, saml-login, strict, password-sync, attributes, entitlements
+	if len(run.Scope) != 9 { // groups, sso, revoked-token, saml-login, strict, password-sync, attributes, custom-schema, entitlements
 		t.Fatalf("scope %+v", run.Scope)
 	}
 	for _, c := range run.Scope {

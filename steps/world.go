@@ -42,6 +42,9 @@ type world struct {
 	// outcome is the last Okta operation's result.
 	outcome *okta.Outcome
 
+	// attrsBefore are a person's mapped values before Okta changed or
+	// removed them (features/attributes.feature).
+	attrsBefore map[string]map[string]string
 	// previousID remembers a person's SCIM id before an email change.
 	previousID map[string]string
 	// oldLogin remembers a person's login before an email change.

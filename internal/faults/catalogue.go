@@ -147,11 +147,12 @@ var coreCatalogue = []Fault{
 	// ---- updates -----------------------------------------------------------
 	{Name: "put-ignores-name", Kind: SCIM,
 		Description: "PUT answers 200 but does not change name or displayName (other attributes update).",
-		Breaks:      []Break{b("USR-007", "name.familyName", "was not updated")}},
+		Breaks:      []Break{b("USR-007", "name.familyName", "was not updated")},
+		Collateral:  []string{"ATR-002", "ATR-003"}}, // the mapped name.honorificPrefix/Suffix
 	{Name: "strict-put", Kind: SCIM, Profiles: []string{OIN}, // AIW PUTs back its GET for every update: every task would fail
 		Description: "PUT rejects bodies containing id, meta, password, groups or unknown attributes with 400 invalidSyntax.",
 		Breaks:      []Break{b("USR-008", thenAnswers+" 200", msgWrongStatus)},
-		Collateral:  []string{"USR-007", "USR-009", "USR-012"}},
+		Collateral:  []string{"USR-007", "USR-009", "USR-012", "ATR-002", "ATR-003"}},
 	{Name: "silent-email-ignore", Kind: SCIM,
 		Description: "A PUT/PATCH that changes userName or the primary email answers 200 and keeps the old values.",
 		Breaks:      []Break{b("USR-009", "the change is applied, or refused", "kept the old email")}},
@@ -224,7 +225,7 @@ var coreCatalogue = []Fault{
 	{Name: "no-discovery", Kind: SCIM,
 		Description: "/ServiceProviderConfig, /Schemas and /ResourceTypes answer 404.",
 		Breaks:      []Break{b("DSC-001", thenAnswers+" 200", msgWrongStatus), b("DSC-002", thenAnswers+" 200", msgWrongStatus), b("DSC-003", thenAnswers+" 200", msgWrongStatus)},
-		Collateral:  []string{"DSC-004"}},
+		Collateral:  []string{"DSC-004", "ATR-004"}},
 	{Name: "discovery-writable", Kind: SCIM,
 		Description: "POST to the discovery endpoints answers 201 instead of 405.",
 		Breaks:      []Break{b("DSC-004", "every answer is 405", msgUnexpected)}},
@@ -300,7 +301,7 @@ var coreCatalogue = []Fault{
 	{Name: "schemas-bare-array", Kind: SCIM,
 		Description: "GET /Schemas answers a bare JSON array of schemas instead of a ListResponse.",
 		Breaks:      []Break{b("DSC-005", "the answer is a ListResponse of resources with the schema", "not a JSON object")},
-		Collateral:  []string{"DSC-002", "DSC-006"}},
+		Collateral:  []string{"DSC-002", "DSC-006", "ATR-004"}},
 	{Name: "schema-attrs-omit-defaults", Kind: SCIM,
 		Description: "GET /Schemas leaves out type, mutability, returned and uniqueness where they equal RFC 7643 §2.2's defaults.",
 		Breaks:      []Break{b("DSC-006", "every attribute of every schema states", "RFC 7643 §7 value")}},

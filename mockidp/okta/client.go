@@ -115,6 +115,11 @@ type Config struct {
 	// Features are the enabled provisioning features; the zero value
 	// disables everything, so callers usually start from DefaultFeatures().
 	Features Features
+	// Mapping is the app's attribute mapping (Provisioning › To App): the
+	// Person.Attributes it maps go into create and PUT bodies
+	// (mockidp/okta/WIRE.md §15.2). Nil maps nothing beyond the base
+	// attributes. The client does not change it.
+	Mapping *Mapping
 	// PlusForSpace encodes spaces in query values as '+' (older Okta,
 	// mockidp/okta/WIRE.md §2.3 OLDREF) instead of %20 (current Okta, SCIM20).
 	PlusForSpace bool

@@ -243,7 +243,7 @@ func (o *op) entitlementPage(ctx context.Context, t EntitlementType, q []queryPa
 // as in Okta's "User with entitlements and roles" example [D]; that Okta
 // sends them in this shape is [I]. Both keys are always present, empty
 // when nothing of that kind is granted (removal sends empty arrays [I]).
-// Put the result into Person.Extra to send it on create and update.
+// Put the result into Person.SCIMAttributes to send it on create and update.
 func EntitlementAttributes(grants []Entitlement) map[string]any {
 	roles, ents := []any{}, []any{}
 	for _, g := range grants {
@@ -278,11 +278,11 @@ func (c *Client) SetEntitlements(ctx context.Context, p *Person, grants []Entitl
 		o.failErr(fmt.Errorf("%w: Update User Attributes is off", ErrFeatureDisabled))
 		return o.out
 	}
-	if p.Extra == nil {
-		p.Extra = map[string]any{}
+	if p.SCIMAttributes == nil {
+		p.SCIMAttributes = map[string]any{}
 	}
 	for k, v := range EntitlementAttributes(grants) {
-		p.Extra[k] = v
+		p.SCIMAttributes[k] = v
 	}
 	a.Person = p
 	c.syncProfile(ctx, o, a, true, a.Active)

@@ -22,7 +22,7 @@ func init() {
 	}
 	fixtureOps["assign-with-entitlements"] = func(ctx context.Context, c *okta.Client) okta.Outcome {
 		p := ada()
-		p.Extra = okta.EntitlementAttributes(grants())
+		p.SCIMAttributes = okta.EntitlementAttributes(grants())
 		_, out := c.Assign(ctx, p)
 		return out
 	}

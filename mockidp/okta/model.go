@@ -37,10 +37,18 @@ type Person struct {
 	DisplayName string
 	// Locale defaults to "en-US" (mockidp/okta/WIRE.md §4.2 SCIM20).
 	Locale string
-	// Extra holds additional mapped attributes merged into create and PUT
-	// bodies (e.g. "title", or the enterprise extension object under its
-	// URN, which also adds the URN to schemas, mockidp/okta/WIRE.md §4.2 ROSTR).
-	Extra map[string]any
+	// Attributes are the person's values of Okta profile attributes beyond
+	// the ones above, by Okta attribute name ("department"). The client
+	// sends those the app's Config.Mapping maps, at their SCIM paths, on
+	// create and in every PUT; a mapped attribute without a value (absent
+	// or "") is left out of both (mockidp/okta/WIRE.md §15.2).
+	Attributes map[string]string
+	// SCIMAttributes are SCIM attributes Okta sends as given, outside the
+	// attribute mapping: the entitlement grants "roles" and
+	// "entitlements" (EntitlementAttributes, mockidp/okta/WIRE.md §16).
+	// They go into the create body and every PUT, replacing the server's
+	// values.
+	SCIMAttributes map[string]any
 }
 
 func (p *Person) displayName() string {

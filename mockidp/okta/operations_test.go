@@ -113,23 +113,31 @@ func TestCreateAnswers(t *testing.T) {
 	}
 }
 
-// TestCreateBodyExtras: Person.Extra attributes are mapped into the body,
-// and an enterprise extension adds its URN to schemas (mockidp/okta/WIRE.md §4.2).
-func TestCreateBodyExtras(t *testing.T) {
+// TestCreateBodyMapped: mapped attributes go into the body at their SCIM
+// paths, in mapping order after Okta's own keys, and an extension adds its
+// URN to schemas (mockidp/okta/WIRE.md §4.2, §15.2).
+func TestCreateBodyMapped(t *testing.T) {
 	rec := newRecorder(t)
 	rec.script(404, nil, []byte(`{"detail":"User not found"}`))
 	rec.script(201, nil, []byte(`{"id":"u-1"}`))
-	c, _ := newClient(t, rec.base(), nil)
+	m := &okta.Mapping{Name: "test", Attributes: []okta.MappedAttribute{
+		{Okta: "title", SCIM: "title"},
+		{Okta: "department", SCIM: okta.SchemaEnterprise + ":department"},
+		{Okta: "honorificPrefix", SCIM: "name.honorificPrefix"},
+		{Okta: "primaryPhone", SCIM: `phoneNumbers[type eq "work"].value`},
+		{Okta: "nickName", SCIM: "nickName"},
+	}}
+	c, _ := newClient(t, rec.base(), func(cfg *okta.Config) { cfg.Mapping = m })
 	p := ada()
 	p.MiddleName = "King"
 	p.Locale = "en-GB"
 	p.DisplayName = "Countess"
-	p.Extra = map[string]any{"title": "Analyst", okta.SchemaEnterprise: map[string]any{"department": "Maths"}}
+	p.Attributes = map[string]string{"title": "Analyst", "department": "Maths", "honorificPrefix": "Lady", "primaryPhone": "+44 20 7946 0000", "division": "not mapped"}
 	if _, out := c.Assign(context.Background(), p); !out.OK {
 		t.Fatal(out.Message)
 	}
 	body := rec.requests()[1].body
-	want := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"userName":"ada@example.com","name":{"givenName":"Ada","middleName":"King","familyName":"Lovelace"},"emails":[{"primary":true,"value":"ada@example.com","type":"work"}],"displayName":"Countess","locale":"en-GB","externalId":"00ujl29u0le5T6Aj10h7","title":"Analyst","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Maths"},"groups":[],"password":"`
+	want := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"userName":"ada@example.com","name":{"givenName":"Ada","middleName":"King","familyName":"Lovelace","honorificPrefix":"Lady"},"emails":[{"primary":true,"value":"ada@example.com","type":"work"}],"displayName":"Countess","locale":"en-GB","externalId":"00ujl29u0le5T6Aj10h7","title":"Analyst","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Maths"},"phoneNumbers":[{"type":"work","value":"+44 20 7946 0000"}],"groups":[],"password":"`
 	if !strings.HasPrefix(string(body), want) || !strings.HasSuffix(string(body), `","active":true}`) {
 		t.Errorf("body (key order matters for this check):\n got %s\nwant %s…", body, want)
 	}

@@ -125,14 +125,13 @@ func (c *Client) createBody(p *Person) ([]byte, error) {
 	c.passwords = append(c.passwords, password)
 	c.mu.Unlock()
 	schemas := []string{SchemaUser}
-	if _, ok := p.Extra[SchemaEnterprise]; ok {
-		schemas = append(schemas, SchemaEnterprise) // §4.2 ROSTR
-	}
 	name := object{{"givenName", p.GivenName}}
 	if p.MiddleName != "" {
 		name = append(name, member{"middleName", p.MiddleName})
 	}
 	name = append(name, member{"familyName", p.FamilyName})
+	// §4.2 ROSTR, §15.2: mapped attributes, and their extension URNs in schemas.
+	schemas, name, mapped := c.mappedCreate(p, schemas, name)
 	body := object{
 		{"schemas", schemas},
 		{"userName", p.Login},
@@ -142,8 +141,11 @@ func (c *Client) createBody(p *Person) ([]byte, error) {
 		{"locale", p.locale()},
 		{"externalId", p.ID},
 	}
-	for _, k := range sortedKeys(p.Extra) {
-		body = body.set(k, p.Extra[k])
+	for _, m := range mapped {
+		body = body.set(m.k, m.v)
+	}
+	for _, k := range sortedKeys(p.SCIMAttributes) {
+		body = body.set(k, p.SCIMAttributes[k])
 	}
 	body = body.set("groups", []any{})
 	body = body.set("password", password)
@@ -231,6 +233,7 @@ func (c *Client) syncProfile(ctx context.Context, o *op, a *Assignment, applyPro
 	}
 	if applyProfile {
 		mergeProfile(res, a.Person)
+		c.mergeMapped(res, a.Person)
 	}
 	res["active"] = active
 	body, err := json.Marshal(res)
@@ -255,7 +258,8 @@ func (c *Client) syncProfile(ctx context.Context, o *op, a *Assignment, applyPro
 // resource (mockidp/okta/WIRE.md §5.1). [I] Mapped: userName, name.givenName,
 // name.familyName, name.middleName (when set), the primary email's value
 // (other keys of that email such as display are kept; a work/primary email
-// is added when none exists), displayName, locale and Person.Extra.
+// is added when none exists), displayName, locale and Person.SCIMAttributes;
+// the caller merges the mapped attributes (mergeMapped).
 // externalId is left as the server has it (the SCIM20 PUT sample has none).
 func mergeProfile(res map[string]any, p *Person) {
 	res["userName"] = p.Login
@@ -285,12 +289,8 @@ func mergeProfile(res map[string]any, p *Person) {
 	res["emails"] = emails
 	res["displayName"] = p.displayName()
 	res["locale"] = p.locale()
-	for k, v := range p.Extra {
+	for k, v := range p.SCIMAttributes {
 		res[k] = v
-	}
-	if _, ok := p.Extra[SchemaEnterprise]; ok && !hasSchema(res, SchemaEnterprise) {
-		schemas, _ := res["schemas"].([]any)
-		res["schemas"] = append(schemas, SchemaEnterprise)
 	}
 }
 

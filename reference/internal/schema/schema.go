@@ -12,9 +12,12 @@ const (
 	UserURN       = "urn:ietf:params:scim:schemas:core:2.0:User"
 	GroupURN      = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	EnterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-	ListURN       = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-	ErrorURN      = "urn:ietf:params:scim:api:messages:2.0:Error"
-	PatchOpURN    = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+	// ReferenceURN is the server's own User extension (reference/README.md),
+	// the custom schema Okta's Import User Schema discovers (mockidp/okta/WIRE.md §15.3).
+	ReferenceURN = "urn:ietf:params:scim:schemas:extension:scimconform:2.0:User"
+	ListURN      = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+	ErrorURN     = "urn:ietf:params:scim:api:messages:2.0:Error"
+	PatchOpURN   = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 )
 
 // Attribute types (RFC 7643 §2.3).
@@ -122,6 +125,13 @@ var Enterprise = []Attribute{
 	}},
 }
 
+// ReferenceExtension is the server's own User extension: two free-text attributes
+// an admin maps from Okta profile attributes (mockidp/okta/WIRE.md §15.3).
+var ReferenceExtension = []Attribute{
+	{Name: "badgeNumber", Type: String, Description: "Building access badge number", Mutability: "readWrite", Returned: "default", Uniqueness: "none"},
+	{Name: "deskLocation", Type: String, Description: "Floor and desk", Mutability: "readWrite", Returned: "default", Uniqueness: "none"},
+}
+
 // Group is the core Group schema (RFC 7643 §4.2). Members reference users by id.
 var Group = []Attribute{
 	{Name: "displayName", Type: String, Required: true, Mutability: "readWrite", Returned: "default", Uniqueness: "none"},
@@ -142,7 +152,7 @@ type Resource struct {
 
 // UserResource and GroupResource are the two resource types the server serves.
 var (
-	UserResource  = Resource{Name: "User", Endpoint: "/Users", URN: UserURN, Attributes: User, Extensions: map[string][]Attribute{EnterpriseURN: Enterprise}}
+	UserResource  = Resource{Name: "User", Endpoint: "/Users", URN: UserURN, Attributes: User, Extensions: map[string][]Attribute{EnterpriseURN: Enterprise, ReferenceURN: ReferenceExtension}}
 	GroupResource = Resource{Name: "Group", Endpoint: "/Groups", URN: GroupURN, Attributes: Group}
 )
 
