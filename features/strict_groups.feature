@@ -16,3 +16,19 @@ Feature: RFC strict tier: groups
     When a SCIM client reads the group "Engineering"
     Then the app answers 200
     And every member carries value, $ref and type "User" naming the user "Ada"
+
+  # Spec: RFC 7643 §4.2 "members A list of members of the Group. While values MAY be added or removed, sub-attributes
+  # of members are "immutable". The "value" sub-attribute contains the value of an "id" attribute of a SCIM resource";
+  # RFC 7644 §3.6 "Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not
+  # Found) error code for all operations associated with the previously deleted resource"; SHOULD (a member whose id
+  # answers 404 is a dangling reference every client must then skip).
+  # Fix: When a user is deleted, remove it from the members of every group it belonged to (in the same transaction);
+  # a cascade that only deletes the user row leaves the member in the group.
+  @GRP-020 @should
+  Scenario: Deleting a user removes it from its groups
+    Given "Ada" is assigned to the app
+    And "Bob" is assigned to the app
+    And a pushed group "Engineering" with the members "Ada, Bob"
+    When a SCIM client deletes the user "Ada"
+    Then the app answers 204
+    And the group "Engineering" read back lists "Bob" and no longer lists "Ada"

@@ -42,6 +42,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerSSOSteps(sc)
 	registerStrictSteps(sc)
 	registerStrictMoreSteps(sc)
+	registerStrictRFCSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.
