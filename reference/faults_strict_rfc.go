@@ -6,6 +6,13 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/scimconform/scimconform/reference/internal/schema"
+)
+
+const (
+	userURN       = schema.UserURN
+	enterpriseURN = schema.EnterpriseURN
 )
 
 // Faults of the later RFC strict-tier scenarios (internal/faults,
@@ -93,14 +100,46 @@ func init() {
 			}
 		}),
 		"deleted-user-stays-member": deletedUserStaysMember,
+		"enterprise-dropped-from-201": rewrite(isCreateUser, func(_ *http.Request, c *captured) {
+			if m := c.object(); m != nil && c.status == http.StatusCreated {
+				delete(m, enterpriseURN)
+				m["schemas"] = []any{userURN}
+				c.setObject(m)
+			}
+		}),
+		"schemas-list-every-extension": rewrite(isCreateUser, func(_ *http.Request, c *captured) {
+			if m := c.object(); m != nil && c.status == http.StatusCreated {
+				m["schemas"] = []any{userURN, enterpriseURN}
+				c.setObject(m)
+			}
+		}),
+		"member-value-mutable": answer(func(r *http.Request) bool { return is(r, http.MethodPatch, "Groups", true) }, func(f *faultLayer, next http.Handler, w http.ResponseWriter, r *http.Request) {
+			body := f.jsonBody(r)
+			var out []map[string]any
+			for _, op := range patchOps(body) {
+				// members[value eq "a"].value = "b" becomes: remove a, add b.
+				if m := memberValuePath.FindStringSubmatch(opPath(op)); m != nil && opKind(op) == "replace" {
+					out = append(out, map[string]any{"op": "remove", "path": `members[value eq "` + m[1] + `"]`},
+						map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": op["value"]}}})
+					continue
+				}
+				out = append(out, op)
+			}
+			if body != nil {
+				setPatchOps(body, out)
+				setBody(r, mustJSON(body))
+			}
+			next.ServeHTTP(w, r)
+		}),
 	})
 }
 
 var (
-	typedValuePath = regexp.MustCompile(`^(\w+)\[type eq "([^"]+)"\]\.value$`)
-	swOp           = regexp.MustCompile(`(?i) sw `)
-	subValueEq     = regexp.MustCompile(`(?i)\b(emails)\.value eq "[^"]*"`)
-	metaTerm       = regexp.MustCompile(`(?i)\s+and\s+meta\.\w+\s+\w+\s+"[^"]*"`)
+	typedValuePath  = regexp.MustCompile(`^(\w+)\[type eq "([^"]+)"\]\.value$`)
+	swOp            = regexp.MustCompile(`(?i) sw `)
+	subValueEq      = regexp.MustCompile(`(?i)\b(emails)\.value eq "[^"]*"`)
+	metaTerm        = regexp.MustCompile(`(?i)\s+and\s+meta\.\w+\s+\w+\s+"[^"]*"`)
+	memberValuePath = regexp.MustCompile(`^members\[value eq "([^"]+)"\]\.value$`)
 )
 
 // hasValueOfType reports whether the user doc has a value of the

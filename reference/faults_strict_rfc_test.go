@@ -16,6 +16,7 @@ func init() {
 	alsoBreaks["no-discovery"] = append(alsoBreaks["no-discovery"], "spc-bulk-supported")
 	alsoBreaks["listing-order-rotates"] = append(alsoBreaks["listing-order-rotates"], "sort-ignored")
 	alsoBreaks["get-omits-emails"] = append(alsoBreaks["get-omits-emails"], "value-path-replace-appends")
+	alsoBreaks["create-empty-body"] = append(alsoBreaks["create-empty-body"], "enterprise-dropped-from-201")
 	alsoBreaks["version-without-etag"] = append(alsoBreaks["version-without-etag"], "if-match-ignored", "if-none-match-ignored")
 }
 
@@ -105,5 +106,21 @@ var strictRFCProbes = map[string]probe{
 		ts.do("DELETE", "/scim/v2/Users/"+a, "").must(t, 204)
 		ids := memberIDs(ts.do("GET", "/scim/v2/Groups/"+gid, "").body)
 		return len(ids) == 1 && ids[0] == b
+	},
+	"enterprise-dropped-from-201": func(t *testing.T, ts *tserver, p string) bool {
+		r := ts.do("POST", "/scim/v2/Users", `{"schemas":["`+userURN+`","`+enterpriseURN+`"],"userName":"`+p+`ent@x","`+enterpriseURN+`":{"employeeNumber":"7"}}`)
+		ext, _ := r.body[enterpriseURN].(map[string]any)
+		return ext["employeeNumber"] == "7"
+	},
+	"schemas-list-every-extension": func(t *testing.T, ts *tserver, p string) bool {
+		list, _ := ts.do("POST", "/scim/v2/Users", oktaUser(p+"sch@x", "")).body["schemas"].([]any)
+		return len(list) == 1 && list[0] == userURN
+	},
+	"member-value-mutable": func(t *testing.T, ts *tserver, p string) bool {
+		a := ts.createUser(p+"imm-a@x", "")
+		c := ts.createUser(p+"imm-c@x", "")
+		gid := ts.createGroup(p+"imm", a)
+		r := ts.do("PATCH", "/scim/v2/Groups/"+gid, patchBody(`{"op":"replace","path":"members[value eq \"`+a+`\"].value","value":"`+c+`"}`))
+		return r.code == 400 && r.str("scimType") == "mutability"
 	},
 }

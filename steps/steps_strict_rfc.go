@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -20,12 +21,16 @@ import (
 
 func registerStrictRFCSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^a SCIM client deletes the user "([^"]*)"$`, aSCIMClientDeletesTheUser)
+	sc.Step(`^a SCIM client patches the group "([^"]*)" with:$`, aSCIMClientPatchesTheGroup)
+	sc.Step(`^a SCIM client creates the user "([^"]*)" with the enterprise employeeNumber "([^"]*)" and department "([^"]*)"$`, aSCIMClientCreatesWithEnterprise)
 
 	sc.Step(`^the user "([^"]*)" read back has displayName "([^"]*)", or the app refused the PATCH with 400$`, theUserHasDisplayNameOrRefused)
 	sc.Step(`^the user "([^"]*)" read back still has her userName$`, theUserStillHasUserName)
 	sc.Step(`^the user "([^"]*)" read back has exactly one "([^"]*)" email, "([^"]*)", and her work email unchanged$`, theUserHasOneEmailOfType)
 	sc.Step(`^each of these filters lists what the table says, or is refused with 400 invalidFilter and a detail:$`, eachFilterListsWhatTheTableSays)
 	sc.Step(`^the group "([^"]*)" read back lists "([^"]*)" and no longer lists "([^"]*)"$`, theGroupListsAndNoLonger)
+	sc.Step(`^the answer and the user read back carry the enterprise data and its URN in "schemas", as /ResourceTypes offers it$`, theEnterpriseDataIsKept)
+	sc.Step(`^the answer's "schemas" is the User schema alone$`, theSchemasAreTheUserSchemaAlone)
 	registerStrictVersioningSteps(sc)
 }
 
@@ -229,6 +234,123 @@ func theGroupListsAndNoLonger(ctx context.Context, alias, kept, gone string) err
 	}
 	if has[goneID] {
 		w.rec.fail(fmt.Sprintf("the group still lists the deleted user %q as a member", gone), "members without "+goneID, fmt.Sprintf("%d members, %s among them", len(list), goneID))
+	}
+	return w.rec.err()
+}
+
+// idRef is a placeholder <id of Ada> in a request body: the person's SCIM id.
+var idRef = regexp.MustCompile(`<id of ([A-Z][a-z]+)>`)
+
+func aSCIMClientPatchesTheGroup(ctx context.Context, alias string, body *godog.DocString) error {
+	w := worldFrom(ctx)
+	g := w.group(alias)
+	if g.SCIMID == "" {
+		return harnessf("Okta has no app group id for %q (the push did not link a group)", alias)
+	}
+	var missing error
+	b := idRef.ReplaceAllStringFunc(body.Content, func(m string) string {
+		id, err := w.scimID(idRef.FindStringSubmatch(m)[1])
+		if err != nil {
+			missing = err
+		}
+		return id
+	})
+	if missing != nil {
+		return harnessf("%w", missing)
+	}
+	w.do(ctx, okta.Request{Method: "PATCH", Path: "/Groups/" + url.PathEscape(g.SCIMID), Body: []byte(b)})
+	return nil
+}
+
+func aSCIMClientCreatesWithEnterprise(ctx context.Context, alias, number, department string) error {
+	return worldFrom(ctx).strictCreate(ctx, alias, map[string]any{
+		"schemas":     []string{userURN, enterpriseURN},
+		enterpriseURN: map[string]any{"employeeNumber": number, "department": department},
+	})
+}
+
+// enterpriseURN is the enterprise User extension (RFC 7643 §4.3).
+const enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+// offersEnterprise reports whether /ResourceTypes lists the enterprise
+// extension for the User resource type.
+func (w *world) offersEnterprise(ctx context.Context) (bool, error) {
+	ex := w.client.Do(ctx, okta.Request{Method: "GET", Path: "/ResourceTypes"})
+	if ex.StatusCode != 200 {
+		return false, harnessf("GET /ResourceTypes answered %s: cannot tell whether the app offers the enterprise extension", statusText(&ex))
+	}
+	m, err := ex.JSON()
+	if err != nil {
+		return false, harnessf("GET /ResourceTypes: %w", err)
+	}
+	for _, rt := range resources(m) {
+		if name, _ := rt["name"].(string); name != "User" {
+			continue
+		}
+		exts, _ := rt["schemaExtensions"].([]any)
+		for _, e := range exts {
+			if o, _ := e.(map[string]any); strings.EqualFold(fmt.Sprint(o["schema"]), enterpriseURN) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// theEnterpriseDataIsKept checks the 201 answer and a read-back for the
+// enterprise attributes the create sent.
+func theEnterpriseDataIsKept(ctx context.Context) error {
+	w := worldFrom(ctx)
+	m, id := w.createdUser()
+	if m == nil || id == "" {
+		return w.rec.err()
+	}
+	offered, err := w.offersEnterprise(ctx)
+	if err != nil || !offered {
+		// An app that does not offer the extension may ignore its data.
+		return err
+	}
+	var sent map[string]any
+	if err := json.Unmarshal(w.answer.RequestBody, &sent); err != nil {
+		return harnessf("the create request body: %w", err)
+	}
+	want, _ := sent[enterpriseURN].(map[string]any)
+	back := w.client.Do(ctx, okta.Request{Method: "GET", Path: "/Users/" + url.PathEscape(id)})
+	if back.StatusCode != 200 {
+		return harnessf("reading the created user back answered %s", statusText(&back))
+	}
+	bm := w.decodeObject(&back)
+	if bm == nil {
+		return w.rec.err()
+	}
+	for what, doc := range map[string]map[string]any{"the 201 answer": m, "the user read back": bm} {
+		got, _ := doc[enterpriseURN].(map[string]any)
+		for k, v := range want {
+			if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+				w.rec.fail(fmt.Sprintf("%s lacks the enterprise %s the create sent, although /ResourceTypes offers the extension", what, k), fmt.Sprintf("%q", v), fmt.Sprintf("%#v", got[k]))
+			}
+		}
+		if !containsString(doc["schemas"], enterpriseURN) {
+			w.rec.fail(fmt.Sprintf("%s carries enterprise data but its \"schemas\" lacks the extension URN", what), enterpriseURN, short(fmt.Sprint(doc["schemas"])))
+		}
+	}
+	return w.rec.err()
+}
+
+func theSchemasAreTheUserSchemaAlone(ctx context.Context) error {
+	w := worldFrom(ctx)
+	m, _ := w.createdUser()
+	if m == nil {
+		return w.rec.err()
+	}
+	list, _ := m["schemas"].([]any)
+	for k := range m {
+		if strings.HasPrefix(strings.ToLower(k), "urn:") {
+			return harnessf("the created user carries extension data (%s): nothing shows an empty extension is left out", k)
+		}
+	}
+	if len(list) != 1 || !containsString(m["schemas"], userURN) {
+		w.rec.fail("the user carries no extension data, but \"schemas\" lists more than the User schema", `["`+userURN+`"]`, short(fmt.Sprint(m["schemas"])))
 	}
 	return w.rec.err()
 }

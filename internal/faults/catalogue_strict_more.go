@@ -38,4 +38,13 @@ var strictMoreCatalogue = []Fault{
 	{Name: "deleted-user-stays-member", Kind: SCIM,
 		Description: "A deleted user stays listed as a member of the groups it belonged to.",
 		Breaks:      []Break{b("GRP-020", "no longer lists", "still lists the deleted user")}},
+	{Name: "enterprise-dropped-from-201", Kind: SCIM,
+		Description: "201 answers to POST /Users leave out the enterprise extension object and its URN (the stored user keeps them).",
+		Breaks:      []Break{b("RES-002", "carry the enterprise data", "lacks the enterprise")}},
+	{Name: "schemas-list-every-extension", Kind: SCIM,
+		Description: "201 answers to POST /Users list the enterprise extension URN in schemas, with or without extension data.",
+		Breaks:      []Break{b("RES-003", "is the User schema alone", "lists more than")}},
+	{Name: "member-value-mutable", Kind: SCIM,
+		Description: "A PATCH replace of members[value eq \"a\"].value to \"b\" is applied (as remove a, add b) instead of 400 mutability.",
+		Breaks:      []Break{b("GRP-021", thenAnswers+" 400", msgWrongStatus)}},
 }
