@@ -14,7 +14,7 @@ import (
 // resource (render, writeJSON). ServiceProviderConfig advertises
 // etag.supported, so the conditional requests of RFC 7232 are honoured:
 // If-Match on PUT, PATCH and DELETE (412 when stale), If-None-Match on GET
-// (304 when current). Okta sends neither header (mockidp/okta/WIRE.md §4).
+// (304 when current). Okta sends neither header.
 
 // etagOf is the weak ETag of a resource version.
 func etagOf(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }
