@@ -58,10 +58,11 @@ Feature: RFC strict tier: listing and attribute selection
     Then the app answers 200
     And the answer is an empty ListResponse with "Resources" as an empty array
 
-  # Spec: RFC 7644 §3.4.2.3 "The "sortBy" parameter specifies the attribute whose value SHALL be used to order the
-  # returned responses."; "sortOrder ... Allowed values are "ascending" and "descending"."; "Sort support is OPTIONAL.
-  # Clients MAY discover sort capability by looking at the "sort" attribute of the service provider configuration";
-  # MUST (when sort.supported is true; an app that says false is taken at its word).
+  # Spec: RFC 7644 §3.4.2.3 Sorting; RFC 7644 §3.4.3 Table 1 "sortBy A string indicating the attribute whose value SHALL
+  # be used to order the returned responses."; "sortOrder A string indicating the order in which the "sortBy" parameter
+  # is applied. Allowed values are "ascending" and "descending"."; RFC 7643 §5 "sort ... supported A Boolean value
+  # specifying whether or not sorting is supported. REQUIRED."; MUST (when sort.supported is true; an app that says
+  # false is taken at its word).
   # Fix: Order the whole result set by the sortBy attribute before you cut the page (userName compares
   # case-insensitively, as it is caseExact false), descending when sortOrder=descending; or set sort.supported to
   # false in /ServiceProviderConfig. Sorting only the page, or ignoring sortOrder, are the usual mistakes.
