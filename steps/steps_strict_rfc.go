@@ -222,7 +222,7 @@ func theGroupListsAndNoLonger(ctx context.Context, alias, kept, gone string) err
 	if m == nil {
 		return w.rec.err()
 	}
-	var has = map[string]bool{}
+	has := map[string]bool{}
 	list, _ := m["members"].([]any)
 	for _, el := range list {
 		o, _ := el.(map[string]any)

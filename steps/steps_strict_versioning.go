@@ -82,7 +82,10 @@ func aStaleIfMatchAnswers412(ctx context.Context) error {
 		// precondition a client could send: the advertisement is kept.
 		return err
 	}
-	id, _ := w.answerID()
+	id, ok := w.answerID()
+	if !ok {
+		return harnessf("the user read has no id: nothing to PATCH")
+	}
 	path := "/Users/" + url.PathEscape(id)
 	why := "ServiceProviderConfig says etag.supported: true"
 	if !supported {
@@ -136,7 +139,10 @@ func aCurrentIfNoneMatchAnswers304(ctx context.Context) error {
 	if err != nil || tag == "" {
 		return err
 	}
-	id, _ := w.answerID()
+	id, ok := w.answerID()
+	if !ok {
+		return harnessf("the user read has no id: nothing to read again")
+	}
 	path := "/Users/" + url.PathEscape(id)
 	why := "ServiceProviderConfig says etag.supported: true"
 	if !supported {
