@@ -48,7 +48,7 @@ func newListCmd(env *cliEnv) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	cmd.Flags().StringVar(&tags, "tags", "", "tag expression to filter by")
 	cmd.Flags().StringVar(&tier, "tier", "all", "required or all")
-	cmd.Flags().StringVar(&features, "features", "", "comma-separated areas: token,users,lifecycle,import,errors,groups,password,discovery,spec,sso,entitlements,attributes; strict tier: responses,filters,listing,resources,patch")
+	cmd.Flags().StringVar(&features, "features", "", "comma-separated areas: token,users,lifecycle,import,errors,groups,password,discovery,spec,sso,entitlements,attributes; strict tier: responses,filters,listing,resources,patch,versioning")
 	cmd.Flags().BoolVar(&groups, "groups", false, "show group scenarios as required (the app uses Group Push)")
 	return cmd
 }

@@ -40,3 +40,17 @@ Feature: RFC strict tier: discovery
     When a SCIM client sends GET "/ServiceProviderConfig"
     Then the app answers 200
     And filter.supported is true, and a userName filter finds "Ada"
+
+  # Spec: RFC 7643 §5 "patch A complex type that specifies PATCH configuration options. REQUIRED."; "bulk A complex
+  # type that specifies bulk configuration options. ... REQUIRED."; "supported A Boolean value specifying whether or
+  # not the operation is supported. REQUIRED."; MUST (a client plans its requests by these flags: one that trusts
+  # patch.supported false sends PUTs, one that trusts bulk.supported true sends requests that fail).
+  # Fix: Make patch.supported and bulk.supported say what the app does: true only when PATCH /Users/{id} works (or
+  # POST /Bulk answers 200), false otherwise; a copied template that says "bulk": {"supported": true} without a /Bulk
+  # endpoint is the usual cause.
+  @DSC-008 @must
+  Scenario: ServiceProviderConfig's patch and bulk flags match what the app does
+    Given "Ada" is assigned to the app
+    When a SCIM client sends GET "/ServiceProviderConfig"
+    Then the app answers 200
+    And patch.supported and bulk.supported match what PATCH and POST /Bulk do for "Ada"

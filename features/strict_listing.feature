@@ -57,3 +57,18 @@ Feature: RFC strict tier: listing and attribute selection
     When a SCIM client lists users with the filter: userName eq "nobody-<Ada>"
     Then the app answers 200
     And the answer is an empty ListResponse with "Resources" as an empty array
+
+  # Spec: RFC 7644 §3.4.2.3 Sorting; RFC 7644 §3.4.3 Table 1 "sortBy A string indicating the attribute whose value SHALL
+  # be used to order the returned responses."; "sortOrder A string indicating the order in which the "sortBy" parameter
+  # is applied. Allowed values are "ascending" and "descending"."; RFC 7643 §5 "sort ... supported A Boolean value
+  # specifying whether or not sorting is supported. REQUIRED."; MUST (when sort.supported is true; an app that says
+  # false is taken at its word).
+  # Fix: Order the whole result set by the sortBy attribute before you cut the page (userName compares
+  # case-insensitively, as it is caseExact false), descending when sortOrder=descending; or set sort.supported to
+  # false in /ServiceProviderConfig. Sorting only the page, or ignoring sortOrder, are the usual mistakes.
+  @LST-006 @must
+  Scenario: sortBy and sortOrder order a listing, as ServiceProviderConfig's sort support says
+    Given "Bob" is assigned to the app
+    When a SCIM client sends GET "/ServiceProviderConfig"
+    Then the app answers 200
+    And when sort.supported is true, listings sorted by userName ascending and descending come in that order

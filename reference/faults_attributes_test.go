@@ -16,7 +16,8 @@ func init() {
 	}
 	// A server that answers without the enterprise object shows no
 	// costCenter either.
-	alsoBreaks["drop-enterprise-extension"] = []string{"keep-some-attributes"}
+	// It keeps the URN in schemas without the object, which the strict probes of RES-002 and RES-003 see too.
+	alsoBreaks["drop-enterprise-extension"] = []string{"keep-some-attributes", "enterprise-dropped-from-201", "schemas-list-every-extension"}
 	// Without discovery endpoints nothing describes the extension.
 	alsoBreaks["no-discovery"] = append(alsoBreaks["no-discovery"], "undescribed-custom-attribute", "unlisted-custom-extension")
 }

@@ -24,6 +24,11 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/scim/v2/Groups?filter=members.value%20eq%20%22ID%22", ""},
 		{"GET", "/scim/v2/Users?filter=meta.created%20gt%202&attributes=name.givenName", ""},
 		{"DELETE", "/scim/v2/Users/ID", ""},
+		// Sorting and immutable member values (strict tier, sorting.go, patch).
+		{"GET", "/scim/v2/Users?sortBy=name.familyName&sortOrder=descending&count=2", ""},
+		{"GET", "/scim/v2/Users?sortBy=emails&sortOrder=sideways", ""},
+		{"GET", "/scim/v2/Groups?sortBy=meta.lastModified&filter=displayName%20sw%20%22f%22", ""},
+		{"PATCH", "/scim/v2/Groups/GID", `{"Operations":[{"op":"replace","path":"members[value eq \"ID\"]","value":{"display":"x"}}]}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)

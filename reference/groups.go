@@ -114,7 +114,7 @@ func (s *Server) loadGroup(c *gin.Context) (store.Group, bool) {
 
 func (s *Server) getGroup(c *gin.Context) {
 	g, ok := s.loadGroup(c)
-	if !ok {
+	if !ok || s.notModified(c, g.Version) {
 		return
 	}
 	s.writeJSON(c, http.StatusOK, project(c, s.renderGroup(c, g)))
@@ -127,7 +127,7 @@ func (s *Server) putGroup(c *gin.Context) {
 	}
 	defer unlock()
 	g, ok := s.loadGroup(c)
-	if !ok {
+	if !ok || !s.ifMatch(c, "group", g.Version) {
 		return
 	}
 	doc, ok := s.groupBody(c)
@@ -154,7 +154,7 @@ func (s *Server) patchGroup(c *gin.Context) {
 	}
 	defer unlock()
 	g, ok := s.loadGroup(c)
-	if !ok {
+	if !ok || !s.ifMatch(c, "group", g.Version) {
 		return
 	}
 	ops, ok := s.patchOps(c)
@@ -178,6 +178,11 @@ func (s *Server) patchGroup(c *gin.Context) {
 func (s *Server) deleteGroup(c *gin.Context) {
 	// Any id shape is simply looked up: unknown ⇒ 404 (mockidp/okta/WIRE.md §10).
 	id := c.Param("id")
+	if c.GetHeader("If-Match") != "" {
+		if g, ok := s.loadGroup(c); !ok || !s.ifMatch(c, "group", g.Version) {
+			return
+		}
+	}
 	if err := s.store.DeleteGroup(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("group %q not found", id))

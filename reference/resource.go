@@ -178,7 +178,7 @@ type lister[T any] struct {
 }
 
 // listResources answers GET on a collection (RFC 7644 §3.4.2): paging,
-// an optional filter, and attribute projection.
+// an optional filter, optional sorting (sorting.go), and attribute projection.
 func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 	start, count, ok := s.paging(c)
 	if !ok {
@@ -188,11 +188,15 @@ func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 	if !ok {
 		return
 	}
+	order, ok := s.sortOrder(c, l.res)
+	if !ok {
+		return
+	}
 	ctx := c.Request.Context()
 	offset := start - 1
 	var page []T
 	var total int
-	if f == nil {
+	if f == nil && order == nil {
 		var err error
 		if page, total, err = l.page(ctx, offset, count); err != nil {
 			s.failErr(c, l.kind+"s", err)
@@ -203,7 +207,7 @@ func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 		// that matched is the one returned.
 		var matched []map[string]any
 		err := l.candidates(ctx, f, func(v T) error {
-			if r := l.render(c, v); f.Match(r, l.res) {
+			if r := l.render(c, v); f == nil || f.Match(r, l.res) {
 				matched = append(matched, r)
 			}
 			return nil
@@ -211,6 +215,9 @@ func listResources[T any](s *Server, c *gin.Context, l lister[T]) {
 		if err != nil {
 			s.failErr(c, l.kind+"s", err)
 			return
+		}
+		if order != nil {
+			order.sort(matched)
 		}
 		total = len(matched)
 		resources := make([]any, 0, min(count, max(0, total-offset)))

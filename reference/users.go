@@ -148,7 +148,7 @@ func loadResource[T any](s *Server, c *gin.Context, kind string, get func(contex
 
 func (s *Server) getUser(c *gin.Context) {
 	u, ok := s.loadUser(c)
-	if !ok {
+	if !ok || s.notModified(c, u.Version) {
 		return
 	}
 	// mockidp/okta/WIRE.md §7.2: deactivated users stay readable (200, active:false).
@@ -162,7 +162,7 @@ func (s *Server) putUser(c *gin.Context) {
 	}
 	defer unlock()
 	old, ok := s.loadUser(c)
-	if !ok {
+	if !ok || !s.ifMatch(c, "user", old.Version) {
 		return
 	}
 	// Okta sends back what it read (id, meta, its own password and
@@ -193,7 +193,7 @@ func (s *Server) patchUser(c *gin.Context) {
 	}
 	defer unlock()
 	old, ok := s.loadUser(c)
-	if !ok {
+	if !ok || !s.ifMatch(c, "user", old.Version) {
 		return
 	}
 	ops, ok := s.patchOps(c)
@@ -273,6 +273,11 @@ func (s *Server) deleteUser(c *gin.Context) {
 		return
 	}
 	defer unlock()
+	if c.GetHeader("If-Match") != "" {
+		if u, ok := s.loadUser(c); !ok || !s.ifMatch(c, "user", u.Version) {
+			return
+		}
+	}
 	if err := s.store.DeleteUser(c.Request.Context(), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			s.fail(c, http.StatusNotFound, "", fmt.Sprintf("user %q not found", id))

@@ -45,6 +45,7 @@ func registerSteps(sc *godog.ScenarioContext) {
 	registerPasswordSteps(sc)
 	registerEntitlementSteps(sc)
 	registerAttributeSteps(sc)
+	registerStrictRFCSteps(sc)
 }
 
 // do sends a raw request through the mock Okta client and makes it the answer.

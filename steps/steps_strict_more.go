@@ -121,10 +121,10 @@ func metaVersionAgreesWithETag(ctx context.Context) error {
 	etag := w.answer.ResponseHeader.Get("ETag")
 	v, hasVersion := lookupPath(m, "meta.version")
 	version, _ := v.(string)
-	switch {
-	case supported == true && etag == "":
+	if supported == true && etag == "" {
 		w.rec.fail("ServiceProviderConfig says etag.supported: true, but the answer has no ETag header (RFC 7644 §3.14: MUST)", "an ETag header", "none")
-	case hasVersion && version != etag:
+	}
+	if hasVersion && version != etag {
 		w.rec.fail("meta.version is not the ETag header (RFC 7643 §3.1: must be the same)", fmt.Sprintf("ETag %q", version), fmt.Sprintf("ETag %q", etag))
 	}
 	// An ETag without meta.version is allowed: RFC 7644 §3.14 only says

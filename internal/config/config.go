@@ -128,7 +128,7 @@ var Keys = []Key{
 	{"profile", "oin", "Okta client profile: oin (catalog app: PATCH for (de)activation and groups) or aiw (App Integration Wizard: GET+PUT)", str(func(r *Run) *string { return &r.Profile })},
 	{"tags", "", "godog tag expression selecting scenarios, e.g. \"@users && ~@optional\" or \"@USR-001,@USR-002\"", str(func(r *Run) *string { return &r.Tags })},
 	{"tier", "all", "required (only @required scenarios) or all", str(func(r *Run) *string { return &r.Tier })},
-	{"features", "", "comma-separated areas to run: token,users,lifecycle,import,errors,groups,password,discovery,spec,sso,entitlements,attributes; strict tier (with --strict): responses,filters,listing,resources,patch, and errors (default all)", str(func(r *Run) *string { return &r.Features })},
+	{"features", "", "comma-separated areas to run: token,users,lifecycle,import,errors,groups,password,discovery,spec,sso,entitlements,attributes; strict tier (with --strict): responses,filters,listing,resources,patch,versioning, and errors (default all)", str(func(r *Run) *string { return &r.Features })},
 	{"shard", "", "run only shard K of N of the selection, e.g. 2/3 (a scenario's shard is a hash of its ID); merge the N reports with `scimconform report merge`", str(func(r *Run) *string { return &r.Shard })},
 	{"out", "scimconform-report", "directory for the reports (report files of an earlier run in it are replaced)", str(func(r *Run) *string { return &r.Out })},
 	{"timeout", "60s", "per-request timeout (Okta waits 60s)", duration(func(r *Run) *time.Duration { return &r.Timeout })},

@@ -95,8 +95,11 @@ func (f *Filter) String() string { return fmt.Sprint(f.expr) }
 // SimpleEq reports whether the filter is a single `attr eq "string"` on a
 // top-level attribute (optionally prefixed with the core schema URN of res),
 // the shape Okta sends for lookups, so the caller can use an index. attr is
-// the attribute name as written.
+// the attribute name as written. A nil filter is not one.
 func (f *Filter) SimpleEq(res schema.Resource) (attr, value string, ok bool) {
+	if f == nil {
+		return "", "", false
+	}
 	ae, isAttr := f.expr.(*parser.AttributeExpression)
 	if !isAttr || ae.Operator != parser.EQ || ae.AttributePath.SubAttribute != nil {
 		return "", "", false

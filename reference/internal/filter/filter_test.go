@@ -148,7 +148,12 @@ func TestSimpleEq(t *testing.T) {
 
 // FuzzParseFilter: parsing and evaluating any text must not panic.
 func FuzzParseFilter(f *testing.F) {
-	for _, s := range []string{`userName eq "a"`, `emails[type eq "work" and value co "@"]`, `not (active eq true)`, `meta.lastModified gt "2011-05-13T04:42:34Z"`, `name.givenName pr or title sw "x"`, `x eq 1.5e3`, `a eq null`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x"`} {
+	for _, s := range []string{`userName eq "a"`, `emails[type eq "work" and value co "@"]`, `not (active eq true)`, `meta.lastModified gt "2011-05-13T04:42:34Z"`, `name.givenName pr or title sw "x"`, `x eq 1.5e3`, `a eq null`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "x"`,
+		// The strict tier's shapes (FLT-005..007): every attribute operator, a
+		// sub-attribute of a multi-valued attribute, meta times.
+		`userName eq "a" and userName ne "b"`, `userName ew "b.c"`, `userName eq "a" and nickName pr`,
+		`userName eq "a" and userName ge "a" and userName lt "b"`, `userName le "a"`, `emails.value eq "a@b.c"`,
+		`userName eq "a" and meta.lastModified lt "2011-05-13T04:42:34Z"`} {
 		f.Add(s)
 	}
 	d := doc(f)

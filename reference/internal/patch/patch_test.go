@@ -2,6 +2,7 @@ package patch
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -166,4 +167,33 @@ func FuzzApply(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestImmutableMemberValues: RFC 7644 §3.5.2 / RFC 7643 §4.2 members may be
+// added and removed, but an existing member's value is never changed.
+func TestImmutableMemberValues(t *testing.T) {
+	const group = `{"id":"g1","displayName":"G","members":[{"value":"a","display":"A"}]}`
+	for _, c := range []struct {
+		name, ops string
+		refused   bool
+	}{
+		{"add a member", `{"Operations":[{"op":"add","path":"members","value":[{"value":"b"}]}]}`, false},
+		{"remove a member", `{"Operations":[{"op":"remove","path":"members[value eq \"a\"]"}]}`, false},
+		{"replace the list", `{"Operations":[{"op":"replace","path":"members","value":[{"value":"c"}]}]}`, false},
+		{"same value", `{"Operations":[{"op":"replace","path":"members[value eq \"a\"].value","value":"a"}]}`, false},
+		{"change a value", `{"Operations":[{"op":"replace","path":"members[value eq \"a\"].value","value":"c"}]}`, true},
+		{"replace a member object", `{"Operations":[{"op":"replace","path":"members[value eq \"a\"]","value":{"value":"c"}}]}`, true},
+		{"remove a value", `{"Operations":[{"op":"remove","path":"members[value eq \"a\"].value"}]}`, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := Apply(decode(t, group), ops(t, c.ops), schema.GroupResource, Options{})
+			var pe *Error
+			switch {
+			case c.refused && (err == nil || !errors.As(err, &pe) || pe.ScimType != "mutability"):
+				t.Fatalf("Apply = %v, want a mutability error", err)
+			case !c.refused && err != nil:
+				t.Fatalf("Apply: %v", err)
+			}
+		})
+	}
 }

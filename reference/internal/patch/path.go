@@ -1,6 +1,7 @@
 package patch
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -217,6 +218,17 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 	}
 	for _, i := range matched {
 		el, _ := list[i].(map[string]any)
+		for _, sub := range at.SubAttributes {
+			if kind == "replace" && !sub.ReadOnly() {
+				if err := changesImmutable(at, sub, el, m[sub.Name], m[sub.Name] == nil); err != nil {
+					return err
+				}
+			} else if v, has := m[sub.Name]; has {
+				if err := changesImmutable(at, sub, el, v, false); err != nil {
+					return err
+				}
+			}
+		}
 		if kind == "replace" {
 			el = map[string]any{}
 		}
@@ -236,6 +248,12 @@ func (a applier) applyFiltered(kind string, container map[string]any, at schema.
 func (a applier) setSub(kind string, container map[string]any, at, subAt schema.Attribute, list []any, idx []int, value any, expr parser.Expression) *Error {
 	if subAt.ReadOnly() {
 		return errf("mutability", "%s.%s is readOnly", at.Name, subAt.Name)
+	}
+	for _, i := range idx {
+		el, _ := list[i].(map[string]any)
+		if err := changesImmutable(at, subAt, el, value, kind == "remove"); err != nil {
+			return err
+		}
 	}
 	if kind == "remove" {
 		for _, i := range idx {
@@ -350,4 +368,24 @@ func setList(container map[string]any, name string, list []any) {
 		return
 	}
 	container[name] = list
+}
+
+// changesImmutable refuses (RFC 7644 §3.5.2: "a client MUST NOT modify an
+// attribute that has mutability "readOnly" or "immutable". However, a
+// client MAY "add" a value to an "immutable" attribute if the attribute had
+// no previous value") setting the immutable sub-attribute sub of the value
+// el of at to another value, or removing it (remove). A value of at as a
+// whole may still be added or removed (RFC 7643 §4.2 members).
+func changesImmutable(at, sub schema.Attribute, el map[string]any, value any, remove bool) *Error {
+	if sub.Mutability != "immutable" {
+		return nil
+	}
+	old, has := el[sub.Name]
+	if !has || old == nil {
+		return nil
+	}
+	if remove || fmt.Sprint(old) != fmt.Sprint(value) {
+		return errf("mutability", "%s.%s is immutable: add or remove the %s value instead of changing it", at.Name, sub.Name, at.Name)
+	}
+	return nil
 }
