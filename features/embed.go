@@ -18,4 +18,4 @@ var IDs string
 
 // CatalogVersion identifies this version of the scenario catalogue. It
 // changes whenever a scenario is added, removed or changes meaning.
-const CatalogVersion = "2026.12.5"
+const CatalogVersion = "2026.12.6"

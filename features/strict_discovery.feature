@@ -54,3 +54,17 @@ Feature: RFC strict tier: discovery
     When a SCIM client sends GET "/ServiceProviderConfig"
     Then the app answers 200
     And patch.supported and bulk.supported match what PATCH and POST /Bulk do for "Ada"
+
+  # Spec: RFC 7643 §5 "changePassword A complex type that specifies configuration options related to changing a
+  # password. REQUIRED." and "supported A Boolean value specifying whether or not the operation is supported.
+  # REQUIRED."; MUST (a client that trusts changePassword.supported true sends password changes as RFC 7644 §3.5.2
+  # PATCH operations on "password"; one that trusts false never does).
+  # Fix: Say changePassword.supported true only when a PATCH {"op":"replace","path":"password","value":"…"} on a user
+  # is accepted (200 or 204; the password is never returned, RFC 7643 §4.1.1); otherwise say false. A server that
+  # takes Okta's path-less {"op":"replace","value":{"password":"…"}} but refuses the "path" form is the usual cause.
+  @DSC-009 @must
+  Scenario: ServiceProviderConfig's changePassword flag matches what a password replace does
+    Given "Ada" is assigned to the app
+    When a SCIM client sends GET "/ServiceProviderConfig"
+    Then the app answers 200
+    And changePassword.supported is true only if a password replace for "Ada" is accepted

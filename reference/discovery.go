@@ -21,7 +21,7 @@ func (s *Server) spc(c *gin.Context) map[string]any {
 		"patch":            map[string]any{"supported": true},
 		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
 		"filter":           map[string]any{"supported": true, "maxResults": MaxResults},
-		"changePassword":   map[string]any{"supported": false},
+		"changePassword":   map[string]any{"supported": true}, // a password replace is accepted and dropped (never stored or returned)
 		"sort":             map[string]any{"supported": true}, // sorting.go
 		"etag":             map[string]any{"supported": true}, // versioning.go
 		"authenticationSchemes": []any{map[string]any{

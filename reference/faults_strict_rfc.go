@@ -99,6 +99,16 @@ func init() {
 				}
 			}
 		}),
+		// Okta's path-less push ({"value":{"password":…}}) still works.
+		"change-password-path-refused": refuse(func(r *http.Request) bool { return is(r, http.MethodPatch, "Users", true) },
+			func(f *faultLayer, r *http.Request) (int, string, string) {
+				for _, op := range patchOps(f.jsonBody(r)) {
+					if strings.EqualFold(opPath(op), "password") {
+						return http.StatusBadRequest, "invalidPath", "password cannot be changed"
+					}
+				}
+				return 0, "", ""
+			}),
 		"deleted-user-stays-member": deletedUserStaysMember,
 		"enterprise-dropped-from-201": rewrite(isCreateUser, func(_ *http.Request, c *captured) {
 			if m := c.object(); m != nil && c.status == http.StatusCreated {

@@ -18,6 +18,8 @@ func init() {
 	alsoBreaks["get-omits-emails"] = append(alsoBreaks["get-omits-emails"], "value-path-replace-appends")
 	alsoBreaks["create-empty-body"] = append(alsoBreaks["create-empty-body"], "enterprise-dropped-from-201")
 	alsoBreaks["version-without-etag"] = append(alsoBreaks["version-without-etag"], "if-match-ignored", "if-none-match-ignored")
+	// It refuses every PATCH that sets a password, the path form included.
+	alsoBreaks["refuse-password-patch"] = append(alsoBreaks["refuse-password-patch"], "change-password-path-refused")
 }
 
 func patchBody(ops string) string {
@@ -98,6 +100,11 @@ var strictRFCProbes = map[string]probe{
 	"spc-bulk-supported": func(t *testing.T, ts *tserver, p string) bool {
 		b, _ := ts.do("GET", "/scim/v2/ServiceProviderConfig", "").body["bulk"].(map[string]any)
 		return b["supported"] == false
+	},
+	"change-password-path-refused": func(t *testing.T, ts *tserver, p string) bool {
+		id := ts.createUser(p+"cp@x", "")
+		r := ts.do("PATCH", "/scim/v2/Users/"+id, patchBody(`{"op":"replace","path":"password","value":"Pw-123456"}`))
+		return r.code == 200 || r.code == 204
 	},
 	"deleted-user-stays-member": func(t *testing.T, ts *tserver, p string) bool {
 		a := ts.createUser(p+"gm-a@x", "")

@@ -260,7 +260,7 @@ func TestCountCappedAtMaxResults(t *testing.T) {
 func TestDiscovery(t *testing.T) {
 	ts := newT(t)
 	r := ts.do("GET", "/scim/v2/ServiceProviderConfig", "").must(t, 200)
-	for k, want := range map[string]bool{"patch": true, "filter": true, "bulk": false, "changePassword": false, "sort": true, "etag": true} {
+	for k, want := range map[string]bool{"patch": true, "filter": true, "bulk": false, "changePassword": true, "sort": true, "etag": true} {
 		if r.body[k].(map[string]any)["supported"] != want {
 			t.Errorf("%s.supported != %v", k, want)
 		}

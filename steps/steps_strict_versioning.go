@@ -24,6 +24,7 @@ func registerStrictVersioningSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^a read with If-None-Match of the version just read answers 304 with no body$`, aCurrentIfNoneMatchAnswers304)
 	sc.Step(`^when sort\.supported is true, listings sorted by userName ascending and descending come in that order$`, sortedListingsComeInOrder)
 	sc.Step(`^patch\.supported and bulk\.supported match what PATCH and POST /Bulk do for "([^"]*)"$`, patchAndBulkFlagsMatch)
+	sc.Step(`^changePassword\.supported is true only if a password replace for "([^"]*)" is accepted$`, changePasswordFlagMatches)
 }
 
 // spcFlag reads one boolean of /ServiceProviderConfig (e.g.
@@ -243,8 +244,8 @@ func patchAndBulkFlagsMatch(ctx context.Context, alias string) error {
 		ex := w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: "/Users/" + url.PathEscape(id), Body: displayNamePatch("Patched Through SCIM")})
 		works := ex.StatusCode == 200 || ex.StatusCode == 204
 		switch {
-		case ex.StatusCode == 0:
-			w.rec.noAnswer("the PATCH got no HTTP answer", ex.Err)
+		case unanswered(&ex):
+			w.rec.noAnswer("the PATCH got no complete HTTP answer", ex.Err)
 		case patch && !works:
 			w.rec.fail("patch.supported is true, but a PATCH of displayName failed", "200 or 204", statusText(&ex))
 		case !patch && works:
@@ -258,13 +259,53 @@ func patchAndBulkFlagsMatch(ctx context.Context, alias string) error {
 		ex := w.client.Do(ctx, okta.Request{Method: http.MethodPost, Path: "/Bulk", Body: body})
 		works := ex.StatusCode == 200
 		switch {
-		case ex.StatusCode == 0:
-			w.rec.noAnswer("POST /Bulk got no HTTP answer", ex.Err)
+		case unanswered(&ex):
+			w.rec.noAnswer("POST /Bulk got no complete HTTP answer", ex.Err)
 		case bulk && !works:
 			w.rec.fail("bulk.supported is true, but POST /Bulk failed", "200 with a BulkResponse", statusText(&ex))
 		case !bulk && ex.StatusCode >= 200 && ex.StatusCode < 300:
 			w.rec.fail("bulk.supported is false, but POST /Bulk works", "bulk.supported: true, or no /Bulk", statusText(&ex))
 		}
+	}
+	return w.rec.err()
+}
+
+// changePasswordFlagMatches checks changePassword.supported of the
+// ServiceProviderConfig in the answer: a boolean (RFC 7643 §5: REQUIRED),
+// and when true, a PATCH replacing alias's password through its path is
+// accepted. False promises nothing, so a server may still take Okta's
+// pushes (mockidp/okta/WIRE.md §14) and the check has nothing more to ask.
+func changePasswordFlagMatches(ctx context.Context, alias string) error {
+	w := worldFrom(ctx)
+	m := w.decodeObject(w.answer)
+	if m == nil {
+		return w.rec.err()
+	}
+	id, err := w.scimID(alias)
+	if err != nil {
+		return harnessf("%w", err)
+	}
+	v, _ := lookupPath(m, "changePassword.supported")
+	supported, ok := v.(bool)
+	if !ok {
+		w.rec.fail("ServiceProviderConfig has no boolean changePassword.supported (RFC 7643 §5: REQUIRED)", "true or false", fmt.Sprintf("%#v", v))
+		return w.rec.err()
+	}
+	if !supported {
+		return nil
+	}
+	password := "Pw-" + randomHex(8)
+	w.putPasswords = append(w.putPasswords, password)
+	body := mustJSON(map[string]any{"schemas": []string{patchOpURN},
+		"Operations": []any{map[string]any{"op": "replace", "path": "password", "value": password}}})
+	ex := w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: "/Users/" + url.PathEscape(id), Body: body})
+	switch {
+	case unanswered(&ex):
+		w.rec.noAnswer("the password PATCH got no complete HTTP answer", ex.Err)
+	case ex.StatusCode != 200 && ex.StatusCode != 204:
+		w.rec.fail("changePassword.supported is true, but a PATCH replacing the password failed", "200 or 204", statusText(&ex))
+	case strings.Contains(string(ex.ResponseBody), password):
+		w.rec.fail("the password PATCH answer returns the new password (RFC 7643 §4.1.1: returned \"never\")", "no password in the answer", "the password")
 	}
 	return w.rec.err()
 }

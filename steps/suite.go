@@ -225,7 +225,7 @@ func initScenario(rs *runState, sc *godog.ScenarioContext, cfg *Config, st *suit
 			}
 		}()
 		if w != nil {
-			c.addSecrets(w.client.GeneratedPasswords())
+			c.addSecrets(w.sentPasswords()) // redacted from every report, as Okta's own
 			if w.unlock != nil {
 				w.unlock()
 			}

@@ -25,7 +25,8 @@ type world struct {
 	groups map[string]*okta.Group  // by alias ("Engineering")
 	pushed map[string]bool         // group aliases pushed to the app
 
-	// putPasswords are the passwords raw PUTs of this scenario sent.
+	// putPasswords are the passwords raw requests of this scenario sent
+	// (PUTs, a PATCH of the password); they are redacted like Okta's.
 	putPasswords []string
 
 	// probeID is the random resource id of the endpoint probes and their
