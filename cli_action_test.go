@@ -400,6 +400,20 @@ func TestActionShellSteps(t *testing.T) {
 		t.Errorf("shard input: results record selection %+v\n%s", got.Selection, sh.stdout.String())
 	}
 
+	caps := newActionRunner(t, map[string]string{"url": url, "token": cliTestToken, "capabilities": "groups, password-sync,entitlements", "tags": "@PWD-001,@ENT-001"})
+	if err := os.Link(filepath.Join(r.tmp, "scimconform"), filepath.Join(caps.tmp, "scimconform")); err != nil {
+		t.Fatal(err)
+	}
+	caps.onlyStep = "Run the conformance suite"
+	caps.run(a.Runs.Steps)
+	declared := map[string]bool{}
+	for _, c := range readRunJSON(t, filepath.Join(caps.work, "scimconform-report")).Scope {
+		declared[c.Name] = c.Declared
+	}
+	if caps.lastCode != 0 || !declared["groups"] || !declared["password-sync"] || !declared["entitlements"] || declared["attributes"] {
+		t.Errorf("capabilities input: exit %d, declared %v\n%s", caps.lastCode, declared, caps.stdout.String())
+	}
+
 	bad := newActionRunner(t, map[string]string{"url": url, "token": cliTestToken, "capabilities": "groups,gropus"})
 	if err := os.Link(filepath.Join(r.tmp, "scimconform"), filepath.Join(bad.tmp, "scimconform")); err != nil {
 		t.Fatal(err)
