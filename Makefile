@@ -26,14 +26,15 @@ vet:
 # The GitHub Action is tested in the root package (cli_action_test.go):
 # actionlint (as a library, no network) lints the README's example
 # workflow and the action's steps, and the action's shell steps run locally.
-# The self-test's fault matrix (one suite run per injected fault) runs in a
-# second, race-free pass: under -race it alone would take minutes. It runs
-# a fault that behaves alike in both Okta profiles in one of them;
-# `make test-full` (and CI, SCIMCONFORM_MATRIX=full) runs every fault in
-# every profile it applies to.
+# The self-test's fault matrix (one suite run per injected fault), the
+# default runs against strict-only faults and the 2000-user load demo run
+# in a second, race-free pass: under -race they alone would take minutes. The matrix runs a fault that behaves alike in
+# both Okta profiles in one of them; `make test-full` (and CI,
+# SCIMCONFORM_MATRIX=full) runs every fault in every profile it applies to.
 test: vet
 	$(GO) test $(GOTAGS) -race -timeout 15m $(PKGS)
-	$(GO) test $(GOTAGS) -count=1 -timeout 10m -run 'TestEveryFaultBreaksExactlyItsScenarios|TestEveryRequiredScenarioHasAFault' ./steps/
+	$(GO) test $(GOTAGS) -count=1 -timeout 10m -run 'TestEveryFaultBreaksExactlyItsScenarios|TestEveryRequiredScenarioHasAFault|TestStrictOnlyFaultsKeepDefaultRunsGreen' ./steps/
+	$(GO) test $(GOTAGS) -count=1 -timeout 5m -run 'TestLoadDemo2000' .
 
 test-full:
 	SCIMCONFORM_MATRIX=full $(MAKE) test

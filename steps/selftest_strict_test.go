@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -95,9 +96,13 @@ func TestStrictOnlyFaultsKeepDefaultRunsGreen(t *testing.T) {
 	if raceEnabled {
 		t.Skip("suite runs per fault; covered without -race")
 	}
+	// `make test` checks a third of them (chosen by name, stable), CI and
+	// `make test-full` (SCIMCONFORM_MATRIX=full) every one; the fault
+	// matrix already shows each breaks strict scenarios only.
+	full := os.Getenv("SCIMCONFORM_MATRIX") == "full"
 	var list []faults.Fault
 	for _, f := range faults.All() {
-		if strictOnly(f) {
+		if strictOnly(f) && (full || nameShare(f.Name, 3) == 0) {
 			list = append(list, f)
 		}
 	}
