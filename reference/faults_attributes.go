@@ -68,57 +68,49 @@ func init() {
 			}
 			next.ServeHTTP(w, r)
 		}),
-		"undescribed-custom-attribute": rewrite(func(r *http.Request) bool {
-			res, _, ok := route(r)
-			return ok && r.Method == http.MethodGet && res == "Schemas"
-		}, func(_ *http.Request, c *captured) {
-			m := c.object()
-			if m == nil || c.status != http.StatusOK {
-				return
+		"undescribed-custom-attribute": rewriteDiscovery("Schemas", func(d map[string]any) {
+			if id, _ := d["id"].(string); id == schema.ReferenceURN {
+				d["attributes"] = withoutAttribute(d["attributes"], "deskLocation")
 			}
-			docs := []map[string]any{m}
-			if _, isList := m["Resources"]; isList {
-				docs = resources(m)
-			}
-			for _, d := range docs {
-				if id, _ := d["id"].(string); id == schema.ReferenceURN {
-					d["attributes"] = withoutAttribute(d["attributes"], "deskLocation")
-				}
-			}
-			if _, isList := m["Resources"]; isList {
-				setResources(m, docs, 0)
-			}
-			c.setObject(m)
 		}),
-		"unlisted-custom-extension": rewrite(func(r *http.Request) bool {
-			res, _, ok := route(r)
-			return ok && r.Method == http.MethodGet && res == "ResourceTypes"
-		}, func(_ *http.Request, c *captured) {
-			m := c.object()
-			if m == nil || c.status != http.StatusOK {
-				return
-			}
-			docs := []map[string]any{m}
-			if _, isList := m["Resources"]; isList {
-				docs = resources(m)
-			}
-			for _, d := range docs {
-				exts, _ := d["schemaExtensions"].([]any)
-				var keep []any
-				for _, e := range exts {
-					if o, _ := e.(map[string]any); o == nil || o["schema"] != schema.ReferenceURN {
-						keep = append(keep, e)
-					}
-				}
-				if exts != nil {
-					d["schemaExtensions"] = keep
+		"unlisted-custom-extension": rewriteDiscovery("ResourceTypes", func(d map[string]any) {
+			exts, _ := d["schemaExtensions"].([]any)
+			var keep []any
+			for _, e := range exts {
+				if o, _ := e.(map[string]any); o == nil || o["schema"] != schema.ReferenceURN {
+					keep = append(keep, e)
 				}
 			}
-			if _, isList := m["Resources"]; isList {
-				setResources(m, docs, 0)
+			if exts != nil {
+				d["schemaExtensions"] = keep
 			}
-			c.setObject(m)
 		}),
+	})
+}
+
+// rewriteDiscovery rewrites each document of a successful GET /<endpoint>
+// or /<endpoint>/{id} answer (a ListResponse or one document) with fn.
+func rewriteDiscovery(endpoint string, fn func(doc map[string]any)) decorator {
+	return rewrite(func(r *http.Request) bool {
+		res, _, ok := route(r)
+		return ok && r.Method == http.MethodGet && res == endpoint
+	}, func(_ *http.Request, c *captured) {
+		m := c.object()
+		if m == nil || c.status != http.StatusOK {
+			return
+		}
+		_, isList := m["Resources"]
+		docs := []map[string]any{m}
+		if isList {
+			docs = resources(m)
+		}
+		for _, d := range docs {
+			fn(d)
+		}
+		if isList {
+			setResources(m, docs, 0)
+		}
+		c.setObject(m)
 	})
 }
 

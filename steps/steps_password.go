@@ -49,7 +49,7 @@ func theAppsCopyIsReadBeforeThePasswordPush(ctx context.Context, alias string) (
 		return ctx, err
 	}
 	ex := w.do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users/" + url.PathEscape(id)})
-	if ex.StatusCode == 0 || incomplete(ex) {
+	if unanswered(ex) {
 		return ctx, harnessf("precondition: GET %s got no complete answer: %s", ex.URL, ex.Err)
 	}
 	m := w.decodeObject(ex)

@@ -52,8 +52,8 @@ func (w *world) readBack(ctx context.Context, alias string) (map[string]any, err
 		return nil, harnessf("%w", err)
 	}
 	ex := w.client.Do(ctx, okta.Request{Method: "GET", Path: "/Users/" + url.PathEscape(id)})
-	if ex.StatusCode == 0 {
-		return nil, harnessf("reading %q back got no HTTP answer: %v", alias, ex.Err)
+	if unanswered(&ex) {
+		return nil, harnessf("reading %q back got no complete HTTP answer: %v", alias, ex.Err)
 	}
 	if ex.StatusCode != 200 {
 		w.rec.fail(fmt.Sprintf("reading %q back answered %s", alias, statusText(&ex)), "200 with the user", statusText(&ex))
@@ -167,8 +167,8 @@ func eachFilterListsWhatTheTableSays(ctx context.Context, table *godog.Table) er
 		lists := strings.TrimSpace(row.Cells[1].Value)
 		q := strings.ReplaceAll(url.QueryEscape(f), "+", "%20")
 		ex := w.client.Do(ctx, okta.Request{Method: "GET", Path: "/Users?filter=" + q})
-		if ex.StatusCode == 0 {
-			w.rec.noAnswer(fmt.Sprintf("filter %s got no HTTP answer", f), ex.Err)
+		if unanswered(&ex) {
+			w.rec.noAnswer(fmt.Sprintf("filter %s got no complete HTTP answer", f), ex.Err)
 			continue
 		}
 		if ex.StatusCode == 400 {

@@ -67,6 +67,26 @@ func (w *world) versionJustRead(ctx context.Context) (tag string, supported bool
 	return tag, supported, nil
 }
 
+// requiredFlag reads the boolean at path of a ServiceProviderConfig m and
+// records a failure when it is missing or not a boolean (RFC 7643 §5: each
+// feature's "supported" is REQUIRED); ok is false then.
+func (w *world) requiredFlag(m map[string]any, path string) (supported, ok bool) {
+	v, _ := lookupPath(m, path)
+	if supported, ok = v.(bool); !ok {
+		w.rec.fail(fmt.Sprintf("ServiceProviderConfig has no boolean %s (RFC 7643 §5: REQUIRED)", path), "true or false", fmt.Sprintf("%#v", v))
+	}
+	return supported, ok
+}
+
+// versionWhy says why a version precondition is judged at all: etag
+// support is advertised, or the app hands out versions anyway.
+func versionWhy(tag string, supported bool) string {
+	if supported {
+		return "ServiceProviderConfig says etag.supported: true"
+	}
+	return "the app hands out the version " + tag + " (although etag.supported is not true)"
+}
+
 func displayNamePatch(name string) []byte {
 	return mustJSON(map[string]any{"schemas": []string{patchOpURN},
 		"Operations": []any{map[string]any{"op": "replace", "path": "displayName", "value": name}}})
@@ -88,13 +108,10 @@ func aStaleIfMatchAnswers412(ctx context.Context) error {
 		return harnessf("the user read has no id: nothing to PATCH")
 	}
 	path := "/Users/" + url.PathEscape(id)
-	why := "ServiceProviderConfig says etag.supported: true"
-	if !supported {
-		why = "the app hands out the version " + tag + " (although etag.supported is not true)"
-	}
+	why := versionWhy(tag, supported)
 	first := w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: path, Body: displayNamePatch("Version One"), Header: http.Header{"If-Match": {tag}}})
-	if first.StatusCode == 0 {
-		w.rec.noAnswer("the PATCH with the current If-Match got no HTTP answer", first.Err)
+	if unanswered(&first) {
+		w.rec.noAnswer("the PATCH with the current If-Match got no complete HTTP answer", first.Err)
 		return w.rec.err()
 	}
 	if first.StatusCode != 200 && first.StatusCode != 204 {
@@ -102,8 +119,8 @@ func aStaleIfMatchAnswers412(ctx context.Context) error {
 		return w.rec.err()
 	}
 	second := w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: path, Body: displayNamePatch("Version Two"), Header: http.Header{"If-Match": {tag}}})
-	if second.StatusCode == 0 {
-		w.rec.noAnswer("the PATCH with the stale If-Match got no HTTP answer", second.Err)
+	if unanswered(&second) {
+		w.rec.noAnswer("the PATCH with the stale If-Match got no complete HTTP answer", second.Err)
 		return w.rec.err()
 	}
 	if second.StatusCode != 412 {
@@ -145,18 +162,15 @@ func aCurrentIfNoneMatchAnswers304(ctx context.Context) error {
 		return harnessf("the user read has no id: nothing to read again")
 	}
 	path := "/Users/" + url.PathEscape(id)
-	why := "ServiceProviderConfig says etag.supported: true"
-	if !supported {
-		why = "the app hands out the version " + tag
-	}
+	why := versionWhy(tag, supported)
 	other := w.client.Do(ctx, okta.Request{Method: http.MethodGet, Path: path, Header: http.Header{"If-None-Match": {`W/"scimconform-no-such-version"`}}})
 	if other.StatusCode != 200 {
 		return harnessf("a read with a non-matching If-None-Match answered %s, not 200: a 304 would prove nothing", statusText(&other))
 	}
 	cur := w.client.Do(ctx, okta.Request{Method: http.MethodGet, Path: path, Header: http.Header{"If-None-Match": {tag}}})
 	switch {
-	case cur.StatusCode == 0:
-		w.rec.noAnswer("the read with If-None-Match got no HTTP answer", cur.Err)
+	case unanswered(&cur):
+		w.rec.noAnswer("the read with If-None-Match got no complete HTTP answer", cur.Err)
 	case cur.StatusCode != 304:
 		w.rec.fail(fmt.Sprintf("a read with If-None-Match of the current version %s answered %d: If-None-Match is ignored (%s)", tag, cur.StatusCode, why), "304 Not Modified", statusText(&cur))
 	case len(bytes.TrimSpace(cur.ResponseBody)) != 0:
@@ -175,11 +189,9 @@ func sortedListingsComeInOrder(ctx context.Context) error {
 	if m == nil {
 		return w.rec.err()
 	}
-	v, _ := lookupPath(m, "sort.supported")
-	supported, ok := v.(bool)
+	supported, ok := w.requiredFlag(m, "sort.supported")
 	switch {
 	case !ok:
-		w.rec.fail("ServiceProviderConfig has no boolean sort.supported (RFC 7643 §5: REQUIRED)", "true or false", fmt.Sprintf("%#v", v))
 		return w.rec.err()
 	case !supported:
 		return nil
@@ -187,8 +199,8 @@ func sortedListingsComeInOrder(ctx context.Context) error {
 	distinct := 0
 	for _, order := range []string{"ascending", "descending"} {
 		ex := w.client.Do(ctx, okta.Request{Method: http.MethodGet, Path: "/Users?sortBy=userName&sortOrder=" + order})
-		if ex.StatusCode == 0 {
-			w.rec.noAnswer("the sorted listing got no HTTP answer", ex.Err)
+		if unanswered(&ex) {
+			w.rec.noAnswer("the sorted listing got no complete HTTP answer", ex.Err)
 			return w.rec.err()
 		}
 		lm := w.checkListResponse(&ex)
@@ -232,15 +244,7 @@ func patchAndBulkFlagsMatch(ctx context.Context, alias string) error {
 	if err != nil {
 		return harnessf("%w", err)
 	}
-	flag := func(p string) (bool, bool) {
-		v, _ := lookupPath(m, p)
-		b, ok := v.(bool)
-		if !ok {
-			w.rec.fail(fmt.Sprintf("ServiceProviderConfig has no boolean %s (RFC 7643 §5: REQUIRED)", p), "true or false", fmt.Sprintf("%#v", v))
-		}
-		return b, ok
-	}
-	if patch, ok := flag("patch.supported"); ok {
+	if patch, ok := w.requiredFlag(m, "patch.supported"); ok {
 		ex := w.client.Do(ctx, okta.Request{Method: http.MethodPatch, Path: "/Users/" + url.PathEscape(id), Body: displayNamePatch("Patched Through SCIM")})
 		works := ex.StatusCode == 200 || ex.StatusCode == 204
 		switch {
@@ -252,7 +256,7 @@ func patchAndBulkFlagsMatch(ctx context.Context, alias string) error {
 			w.rec.fail("patch.supported is false, but a PATCH of displayName works", "patch.supported: true", "false")
 		}
 	}
-	if bulk, ok := flag("bulk.supported"); ok {
+	if bulk, ok := w.requiredFlag(m, "bulk.supported"); ok {
 		body := mustJSON(map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:BulkRequest"},
 			"Operations": []any{map[string]any{"method": "PATCH", "path": "/Users/" + id, "data": map[string]any{"schemas": []string{patchOpURN},
 				"Operations": []any{map[string]any{"op": "replace", "path": "displayName", "value": "Patched Through Bulk"}}}}}})
@@ -285,14 +289,9 @@ func changePasswordFlagMatches(ctx context.Context, alias string) error {
 	if err != nil {
 		return harnessf("%w", err)
 	}
-	v, _ := lookupPath(m, "changePassword.supported")
-	supported, ok := v.(bool)
-	if !ok {
-		w.rec.fail("ServiceProviderConfig has no boolean changePassword.supported (RFC 7643 §5: REQUIRED)", "true or false", fmt.Sprintf("%#v", v))
+	supported, ok := w.requiredFlag(m, "changePassword.supported")
+	if !ok || !supported {
 		return w.rec.err()
-	}
-	if !supported {
-		return nil
 	}
 	password := "Pw-" + randomHex(8)
 	w.putPasswords = append(w.putPasswords, password)
