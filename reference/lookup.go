@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -169,7 +170,20 @@ func appendUserJSON(buf []byte, base string, u store.User) ([]byte, error) {
 }
 
 // extensionURNs returns the resource's extension schema URNs sorted, the
-// order every answer lists them in "schemas".
+// order every answer lists them in "schemas". The resource types are fixed
+// at build time, so each list is sorted once (it is read on every answer).
 func extensionURNs(res schema.Resource) []string {
-	return slices.Sorted(maps.Keys(res.Extensions))
+	if len(res.Extensions) == 0 {
+		return nil
+	}
+	if v, ok := sortedExtensions.Load(res.URN); ok {
+		return v.([]string)
+	}
+	urns := slices.Sorted(maps.Keys(res.Extensions))
+	sortedExtensions.Store(res.URN, urns)
+	return urns
 }
+
+// sortedExtensions caches extensionURNs by resource URN; callers must not
+// change the slices.
+var sortedExtensions sync.Map
