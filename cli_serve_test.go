@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/scimconform/scimconform/reference"
 )
 
 func runInProcess(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -237,8 +239,9 @@ func TestServeDurability(t *testing.T) {
 }
 
 // TestServeRevocationFromCLI: the CLI revokes in the database file and a
-// running serve refuses the token at once; without SCIMCONFORM_TOKEN serve
-// prints a fresh token once.
+// running serve refuses the token within its token cache's time to live
+// (reference.DefaultTokenCacheTTL); without SCIMCONFORM_TOKEN serve prints
+// a fresh token once.
 func TestServeRevocationFromCLI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "scim.db")
 	p := startServe(t, nil, "--db", db)
@@ -267,8 +270,16 @@ func TestServeRevocationFromCLI(t *testing.T) {
 	if code, out, _ := runInProcess(t, nil, "token", "revoke", "--db", db, id); code != 0 {
 		t.Fatalf("revoke: %s", out)
 	}
-	if code, body, _ := scimReq("GET", p.base+"/Users", secret, ""); code != 401 || !strings.Contains(body, `"status":"401"`) {
-		t.Fatalf("revoked token still accepted: %d %s", code, body)
+	deadline := time.Now().Add(reference.DefaultTokenCacheTTL + 500*time.Millisecond)
+	for {
+		code, body, _ := scimReq("GET", p.base+"/Users", secret, "")
+		if code == 401 && strings.Contains(body, `"status":"401"`) {
+			break
+		}
+		if code != 200 || time.Now().After(deadline) {
+			t.Fatalf("revoked token still accepted after the cache's time to live: %d %s", code, body)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	if code, _, _ := scimReq("GET", p.base+"/Users", p.token, ""); code != 200 {
 		t.Fatalf("other token refused after revocation: %d", code)

@@ -28,8 +28,9 @@ func newTokenCmd(env *cliEnv) *cobra.Command {
 		Use:   "token",
 		Short: "Create, list and revoke the reference server's SCIM tokens",
 		Long: `Manage the SCIM tokens of a reference server database. Only SHA-256 digests
-are stored: a secret is printed once by "create" and never again. Revocation
-takes effect at once, also for a "serve" running on the same database.`,
+are stored: a secret is printed once by "create" and never again. A "serve"
+running on the same database refuses a revoked token within a second (it
+trusts a token it found valid for that long).`,
 	}
 	cmd.PersistentFlags().StringVar(&db, "db", "scim.db", "SQLite database file of the reference server")
 
@@ -84,7 +85,7 @@ takes effect at once, also for a "serve" running on the same database.`,
 
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
-		Short: "Revoke a token at once",
+		Short: "Revoke a token (a running serve refuses it within a second)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			srv, err := openTokens(db)

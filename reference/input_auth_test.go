@@ -5,6 +5,7 @@ package reference
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -157,6 +158,62 @@ func TestTokenRevocationImmediate(t *testing.T) {
 	ts.do("GET", "/scim/v2/Users", "").must(t, 200) // the other token still works
 	if err := ts.s.Tokens().Revoke(ctx, "tok_nope"); err == nil {
 		t.Fatal("revoking an unknown id succeeded")
+	}
+}
+
+// TestTokenRevokedElsewhere: a revocation made by another process on the
+// same database (here: straight in the store, past the manager) is
+// honoured once the cache's time to live has passed, and at once with no
+// cache.
+func TestTokenRevokedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	for _, ttl := range []time.Duration{0, 200 * time.Millisecond} {
+		t.Run(ttl.String(), func(t *testing.T) {
+			ts := newT(t, WithTokenCacheTTL(ttl))
+			secret, info, err := ts.s.Tokens().Create(ctx, "okta-prod")
+			if err != nil {
+				t.Fatal(err)
+			}
+			auth := "Authorization: Bearer " + secret
+			ts.do("GET", "/scim/v2/Users", "", auth).must(t, 200)
+			revoked := time.Now()
+			if err := ts.s.Store().RevokeToken(ctx, info.ID); err != nil {
+				t.Fatal(err)
+			}
+			if ttl > 0 {
+				// Trusted from the cache until the time to live has passed.
+				if r := ts.do("GET", "/scim/v2/Users", "", auth); r.code != 200 && time.Since(revoked) < ttl {
+					t.Fatalf("cached token refused after %v: %d", time.Since(revoked), r.code)
+				}
+				time.Sleep(ttl)
+			}
+			ts.do("GET", "/scim/v2/Users", "", auth).scimErr(t, 401, "")
+			ts.do("GET", "/scim/v2/Users", "").must(t, 200) // the other token still works
+		})
+	}
+}
+
+// TestTokenCacheBounded: the cache keeps valid tokens only, and starts
+// afresh when full instead of growing.
+func TestTokenCacheBounded(t *testing.T) {
+	c := &tokenCache{ttl: time.Minute}
+	now := time.Now()
+	for i := range maxCachedTokens + 10 {
+		c.put(sha256.Sum256([]byte(fmt.Sprint(i))), fmt.Sprint(i), now)
+	}
+	if n := len(c.m); n > maxCachedTokens {
+		t.Fatalf("cache holds %d tokens, bound %d", n, maxCachedTokens)
+	}
+	last := sha256.Sum256([]byte(fmt.Sprint(maxCachedTokens + 9)))
+	if id, ok := c.get(last, now); !ok || id != fmt.Sprint(maxCachedTokens+9) {
+		t.Fatalf("newest token not cached: %q %v", id, ok)
+	}
+	if _, ok := c.get(last, now.Add(time.Minute)); ok {
+		t.Fatal("token trusted past its time to live")
+	}
+	c.clear()
+	if _, ok := c.get(last, now); ok {
+		t.Fatal("token trusted after clear")
 	}
 }
 

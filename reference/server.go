@@ -80,6 +80,7 @@ type config struct {
 	rateLimit   float64
 	maxBody     int64
 	faults      []string
+	tokenTTL    time.Duration
 	logger      *slog.Logger
 	mounts      []mount
 }
@@ -111,6 +112,13 @@ func WithEmailPolicy(p EmailPolicy) Option { return func(c *config) { c.emailPol
 // (burst of max(1, perSecond)); excess requests get 429 with an integer
 // Retry-After. Zero or negative disables the limit (the default).
 func WithRateLimit(perSecond float64) Option { return func(c *config) { c.rateLimit = perSecond } }
+
+// WithTokenCacheTTL sets how long a token found valid is trusted without
+// asking the database again (default DefaultTokenCacheTTL). A token revoked
+// by another process (`scimconform token revoke`, another server on a shared
+// PostgreSQL database) is refused by this server at the latest that long
+// after; zero asks the database on every request.
+func WithTokenCacheTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
 
 // WithMaxBody sets the request body limit in bytes (default 1 MiB); larger bodies get 413.
 func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
@@ -157,7 +165,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // mounts extra handlers. It fails on an unknown fault name, an invalid
 // option or a database that cannot be opened.
 func New(opts ...Option) (*Server, error) {
-	cfg := config{dbPath: ":memory:", emailPolicy: EmailImmutable, maxBody: DefaultMaxBody}
+	cfg := config{dbPath: ":memory:", emailPolicy: EmailImmutable, maxBody: DefaultMaxBody, tokenTTL: DefaultTokenCacheTTL}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -182,7 +190,7 @@ func New(opts ...Option) (*Server, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, store: st, log: log}
-	s.tokens = &TokenManager{store: st}
+	s.tokens = &TokenManager{store: st, cache: &tokenCache{ttl: cfg.tokenTTL}}
 	if cfg.rateLimit > 0 {
 		s.limiter = newRateLimiter(cfg.rateLimit)
 	}
