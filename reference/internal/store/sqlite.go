@@ -22,11 +22,15 @@ type Options struct {
 // database in WAL mode (every acknowledged write survives a process crash
 // and a power loss: its WAL frames were fsynced before it was answered,
 // sqlite_commit.go); ":memory:" keeps everything in one
-// connection's memory.
+// connection's memory. Reads of one user by id or userName are answered
+// by a read index derived from the users table (sqlite_index.go), so an
+// SQLite database must be written by one process only (tokens excepted:
+// `scimconform token` may change them beside a running server).
 type SQLite struct {
 	db     *sql.DB
 	opts   Options
 	writer *committer
+	index  *userIndex
 	// Prepared statements for the per-request hot paths (preparing costs
 	// more than running an indexed lookup).
 	byUserName, byID, tokenByHash *sql.Stmt
@@ -137,8 +141,23 @@ func OpenSQLite(path string, opts Options) (*SQLite, error) {
 		db.Close()
 		return nil, err
 	}
-	st.writer = newCommitter(db, wal, st.writes)
+	st.index = newUserIndex(path)
+	st.writer = newCommitter(db, wal, st.writes, st.index)
 	return st, nil
+}
+
+// useIndex builds the read index on the first use of the users table: the
+// first caller waits while the committer builds it (no write runs
+// meanwhile; about a second per 100,000 users), callers during the build
+// are answered by SQLite. A store that never touches users (token
+// management) never builds it.
+func (s *SQLite) useIndex() {
+	if !s.index.queue() {
+		return
+	}
+	_ = s.writer.exclusive(context.Background(), func() error {
+		return s.index.build(context.Background(), s.ScanUsers)
+	}) // an index that could not be built is off: SQLite answers
 }
 
 // DB exposes the database handle for tests (query plans) only.
@@ -147,6 +166,7 @@ func (s *SQLite) DB() *sql.DB { return s.db }
 // Close closes the database; a WAL database is checkpointed by SQLite.
 func (s *SQLite) Close() error {
 	s.writer.close()
+	s.index.close()
 	for _, st := range []*sql.Stmt{s.byUserName, s.byID, s.tokenByHash} {
 		_ = st.Close()
 	}
@@ -178,11 +198,31 @@ func b2i(b bool) int {
 // returns once fn's changes are durable, or fn's error with its changes
 // rolled back.
 func (s *SQLite) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.writer.do(ctx, fn)
+	return s.writer.do(ctx, fn, nil)
 }
 
+// txUsers is tx for a write to the users table: fn also fills change, which
+// the read index gets once the write has committed.
+func (s *SQLite) txUsers(ctx context.Context, change *indexChange, fn func(*sql.Tx) error) error {
+	s.useIndex()
+	return s.writer.do(ctx, func(tx *sql.Tx) error {
+		*change = indexChange{}
+		return fn(tx)
+	}, change)
+}
+
+// indexed returns u as the users table gives it back (times in UTC, to the
+// nanosecond), for the read index.
+func indexed(u User) User {
+	u.Created, u.Modified = parseTS(ts(u.Created)), parseTS(ts(u.Modified))
+	return u
+}
+
+// checkUnique returns ErrConflict if a user other than id has userName.
+// Runs in the committer: when the read index proves the name is free
+// (mayHaveName), no query is needed.
 func (s *SQLite) checkUnique(ctx context.Context, tx *sql.Tx, userName, id string) error {
-	if s.opts.AllowDuplicateUserNames {
+	if s.opts.AllowDuplicateUserNames || !s.index.mayHaveName(userName, id) {
 		return nil
 	}
 	var one int
@@ -212,8 +252,9 @@ func (s *SQLite) CreateUserUnlessActiveExternalID(ctx context.Context, u *User) 
 }
 
 func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if checkExt && u.ExternalID != "" {
+	var change indexChange
+	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+		if checkExt && u.ExternalID != "" && s.index.mayHaveActiveExt(u.ExternalID) {
 			var id string
 			err := s.writes.queryRow(ctx, tx, qActiveExtID, u.ExternalID).Scan(&id)
 			switch {
@@ -230,13 +271,16 @@ func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		u.Version = 1
+		s.index.claim(u)
+		change.put = []User{indexed(*u)}
 		return nil
 	})
 }
 
 // BulkCreateUsers implements Store.
 func (s *SQLite) BulkCreateUsers(ctx context.Context, us []User) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	var change indexChange
+	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, insertUser)
 		if err != nil {
 			return fmt.Errorf("prepare insert: %w", err)
@@ -251,6 +295,8 @@ func (s *SQLite) BulkCreateUsers(ctx context.Context, us []User) error {
 				return fmt.Errorf("insert user %q: %w", u.UserName, err)
 			}
 			u.Version = 1
+			s.index.claim(u)
+			change.put = append(change.put, indexed(*u))
 		}
 		return nil
 	})
@@ -275,6 +321,10 @@ func scanUser(r scanner) (User, error) {
 
 // GetUser implements Store.
 func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
+	s.useIndex()
+	if u, err := s.index.byID(id); !errors.Is(err, errIndexUnanswered) {
+		return u, err
+	}
 	u, err := scanUser(s.byID.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
@@ -287,13 +337,15 @@ func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
 
 // UpdateUser implements Store.
 func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	var change indexChange
+	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
 		if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
 			return err
 		}
 		var version int64
+		var created string
 		err := s.writes.queryRow(ctx, tx, qUpdateUser,
-			u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Modified), u.ID).Scan(&version)
+			u.UserName, u.ExternalID, u.DisplayName, b2i(u.Active), string(u.Doc), ts(u.Modified), u.ID).Scan(&version, &created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -301,26 +353,35 @@ func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
 			return fmt.Errorf("update user %q: %w", u.ID, err)
 		}
 		u.Version = version
+		s.index.claim(u)
+		stored := indexed(*u)
+		stored.Created = parseTS(created)
+		change.put = []User{stored}
 		return nil
 	})
 }
 
-func (s *SQLite) deleteByID(ctx context.Context, table, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("delete from %s %q: %w", table, id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
-	})
+func deleteByID(ctx context.Context, tx *sql.Tx, table, id string) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete from %s %q: %w", table, id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // DeleteUser implements Store.
 func (s *SQLite) DeleteUser(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, "users", id)
+	var change indexChange
+	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+		if err := deleteByID(ctx, tx, "users", id); err != nil {
+			return err
+		}
+		change.drop = []string{id}
+		return nil
+	})
 }
 
 func (s *SQLite) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
@@ -360,6 +421,10 @@ const (
 
 // UsersByUserName implements Store.
 func (s *SQLite) UsersByUserName(ctx context.Context, name string) ([]User, error) {
+	s.useIndex()
+	if us, err := s.index.byUserName(name); !errors.Is(err, errIndexUnanswered) {
+		return us, err
+	}
 	return s.queryUsers(ctx, qUserByUserName, name)
 }
 

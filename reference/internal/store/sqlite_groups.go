@@ -69,7 +69,7 @@ func (s *SQLite) UpdateGroup(ctx context.Context, g *Group) error {
 
 // DeleteGroup implements Store.
 func (s *SQLite) DeleteGroup(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, "groups", id)
+	return s.tx(ctx, func(tx *sql.Tx) error { return deleteByID(ctx, tx, "groups", id) })
 }
 
 func (s *SQLite) queryGroups(ctx context.Context, q string, args ...any) ([]Group, error) {

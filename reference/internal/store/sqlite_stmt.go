@@ -19,7 +19,7 @@ const (
 	qRollbackTo      = `ROLLBACK TO w`
 	qUniqueUserName  = `SELECT 1 FROM users WHERE user_name = ? AND id <> ? LIMIT 1`
 	qActiveExtID     = `SELECT id FROM users WHERE external_id = ? AND active <> 0 ORDER BY seq LIMIT 1`
-	qUpdateUser      = `UPDATE users SET user_name=?, external_id=?, display_name=?, active=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`
+	qUpdateUser      = `UPDATE users SET user_name=?, external_id=?, display_name=?, active=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version, created`
 	qInsertGroup     = `INSERT INTO groups(id, display_name, external_id, doc, created, modified, version) VALUES(?,?,?,?,?,?,1)`
 	qUpdateGroupStmt = `UPDATE groups SET display_name=?, external_id=?, doc=?, modified=?, version=version+1 WHERE id=? RETURNING version`
 )
