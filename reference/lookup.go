@@ -137,7 +137,7 @@ func appendUserJSON(buf []byte, base string, u store.User) ([]byte, error) {
 		LastModified: u.Modified.UTC().Format(time.RFC3339),
 		Location:     base + res.Endpoint + "/" + u.ID,
 		ResourceType: res.Name,
-		Version:      `W/"` + strconv.FormatInt(u.Version, 10) + `"`,
+		Version:      etagOf(u.Version),
 	})
 	if err != nil {
 		return nil, err

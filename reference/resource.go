@@ -67,7 +67,7 @@ func render(c *gin.Context, res schema.Resource, doc map[string]any, id string, 
 		"created":      created.UTC().Format(time.RFC3339),
 		"lastModified": modified.UTC().Format(time.RFC3339),
 		"location":     baseURL(c) + res.Endpoint + "/" + id,
-		"version":      `W/"` + strconv.FormatInt(version, 10) + `"`,
+		"version":      etagOf(version),
 	}
 	return out
 }

@@ -25,6 +25,29 @@ func (s *Server) renderUser(c *gin.Context, u store.User) map[string]any {
 	return render(c, schema.UserResource, doc, u.ID, u.Created, u.Modified, u.Version)
 }
 
+// writeUser answers with the user u, as writeJSON(project(renderUser))
+// would (TestWriteUserSameAnswer), but when the request has no attributes
+// or excludedAttributes parameter it writes the stored document as it is
+// instead of decoding and encoding it again (appendUserJSON): a create, a
+// read and an update are each answered so.
+func (s *Server) writeUser(c *gin.Context, status int, u store.User) {
+	_, attrs := c.GetQuery("attributes")
+	_, excluded := c.GetQuery("excludedAttributes")
+	if attrs || excluded {
+		s.writeJSON(c, status, project(c, s.renderUser(c, u)))
+		return
+	}
+	body, err := appendUserJSON(make([]byte, 0, len(u.Doc)+320), baseURL(c), u)
+	if err != nil {
+		s.failErr(c, "response", fmt.Errorf("encode response: %w", err))
+		return
+	}
+	if status < 300 {
+		c.Header("ETag", etagOf(u.Version)) // RFC 7643 §3.1: meta.version is the ETag
+	}
+	c.Data(status, scimMedia, body)
+}
+
 // fillUser copies the indexed columns from the document.
 func fillUser(u *store.User, doc map[string]any) {
 	u.UserName = str(doc, "userName")
@@ -89,9 +112,8 @@ func (s *Server) createUser(c *gin.Context) {
 		s.failErr(c, "user", err)
 		return
 	}
-	out := s.renderUser(c, u)
-	c.Header("Location", out["meta"].(map[string]any)["location"].(string))
-	s.writeJSON(c, http.StatusCreated, out)
+	c.Header("Location", baseURL(c)+schema.UserResource.Endpoint+"/"+u.ID)
+	s.writeUser(c, http.StatusCreated, u)
 }
 
 // errAnswered means the request has already been answered.
@@ -152,7 +174,7 @@ func (s *Server) getUser(c *gin.Context) {
 		return
 	}
 	// mockidp/okta/WIRE.md §7.2: deactivated users stay readable (200, active:false).
-	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
+	s.writeUser(c, http.StatusOK, u)
 }
 
 func (s *Server) putUser(c *gin.Context) {
@@ -262,7 +284,7 @@ func (s *Server) saveUser(c *gin.Context, old store.User, prev, doc map[string]a
 		s.failErr(c, "user", err)
 		return
 	}
-	s.writeJSON(c, http.StatusOK, project(c, s.renderUser(c, u)))
+	s.writeUser(c, http.StatusOK, u)
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
