@@ -2,7 +2,6 @@ package reference
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,18 +10,22 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/scimconform/scimconform/reference/internal/filter"
 	"github.com/scimconform/scimconform/reference/internal/schema"
 )
 
-// newID returns a random (version 4) UUID: resource ids are UUIDs.
+// newID returns a new resource id: a version 7 UUID (RFC 9562 §5.7), whose
+// leading millisecond timestamp makes ids created in sequence sort
+// together, so each create adds to the end of the database's id index
+// instead of to a random page of it (74 random bits keep ids unguessable).
 func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	id, err := uuid.NewV7()
+	if err != nil { // only when the system's random source fails
+		return uuid.NewString()
+	}
+	return id.String()
 }
 
 // baseURL is the absolute SCIM base URL as the client addressed it.
