@@ -198,17 +198,23 @@ func b2i(b bool) int {
 // returns once fn's changes are durable, or fn's error with its changes
 // rolled back.
 func (s *SQLite) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.writer.do(ctx, fn, nil)
+	return s.writer.do(ctx, write{fn: fn})
 }
 
-// txUsers is tx for a write to the users table: fn also fills change, which
-// the read index gets once the write has committed.
-func (s *SQLite) txUsers(ctx context.Context, change *indexChange, fn func(*sql.Tx) error) error {
+// tx1 is tx for an fn that changes the database in one statement at most,
+// its last (write.single).
+func (s *SQLite) tx1(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.writer.do(ctx, write{fn: fn, single: true})
+}
+
+// txUsers is tx (tx1 when single) for a write to the users table: fn also
+// fills change, which the read index gets once the write has committed.
+func (s *SQLite) txUsers(ctx context.Context, change *indexChange, single bool, fn func(*sql.Tx) error) error {
 	s.useIndex()
-	return s.writer.do(ctx, func(tx *sql.Tx) error {
+	return s.writer.do(ctx, write{fn: func(tx *sql.Tx) error {
 		*change = indexChange{}
 		return fn(tx)
-	}, change)
+	}, change: change, single: single})
 }
 
 // indexed returns u as the users table gives it back (times in UTC, to the
@@ -253,7 +259,7 @@ func (s *SQLite) CreateUserUnlessActiveExternalID(ctx context.Context, u *User) 
 
 func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
 	var change indexChange
-	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+	return s.txUsers(ctx, &change, true, func(tx *sql.Tx) error {
 		if checkExt && u.ExternalID != "" && s.index.mayHaveActiveExt(u.ExternalID) {
 			var id string
 			err := s.writes.queryRow(ctx, tx, qActiveExtID, u.ExternalID).Scan(&id)
@@ -280,7 +286,7 @@ func (s *SQLite) createUser(ctx context.Context, u *User, checkExt bool) error {
 // BulkCreateUsers implements Store.
 func (s *SQLite) BulkCreateUsers(ctx context.Context, us []User) error {
 	var change indexChange
-	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+	return s.txUsers(ctx, &change, false, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, insertUser)
 		if err != nil {
 			return fmt.Errorf("prepare insert: %w", err)
@@ -338,7 +344,7 @@ func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
 // UpdateUser implements Store.
 func (s *SQLite) UpdateUser(ctx context.Context, u *User) error {
 	var change indexChange
-	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+	return s.txUsers(ctx, &change, true, func(tx *sql.Tx) error {
 		if err := s.checkUnique(ctx, tx, u.UserName, u.ID); err != nil {
 			return err
 		}
@@ -375,7 +381,7 @@ func deleteByID(ctx context.Context, tx *sql.Tx, table, id string) error {
 // DeleteUser implements Store.
 func (s *SQLite) DeleteUser(ctx context.Context, id string) error {
 	var change indexChange
-	return s.txUsers(ctx, &change, func(tx *sql.Tx) error {
+	return s.txUsers(ctx, &change, true, func(tx *sql.Tx) error {
 		if err := deleteByID(ctx, tx, "users", id); err != nil {
 			return err
 		}

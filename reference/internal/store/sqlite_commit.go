@@ -42,12 +42,23 @@ const maxBatch = 256
 // errClosed is returned by writes submitted after Close.
 var errClosed = errors.New("store is closed")
 
-type writeOp struct {
-	ctx context.Context
-	fn  func(*sql.Tx) error
+// A write is one caller's part of a batch.
+type write struct {
+	fn func(*sql.Tx) error
 	// change, when not nil, is what fn changed in the read index; fn fills
-	// it and the committer applies it once fn's write has committed.
+	// it (and resets it first: fn may run twice, see commit) and the
+	// committer applies it once fn's write has committed.
 	change *indexChange
+	// single says fn changes the database in one statement at most, its
+	// last: a failing fn then has nothing to undo (SQLite rolls a failing
+	// statement back), so it runs without a savepoint of its own (two
+	// statements less per write, a tenth of a create's CPU).
+	single bool
+}
+
+type writeOp struct {
+	write
+	ctx context.Context
 	// exclusive, when set instead of fn, runs alone between batches.
 	exclusive func() error
 	done      chan error
@@ -89,12 +100,10 @@ func newCommitter(db *sql.DB, wal string, st stmts, index *userIndex) *committer
 	return c
 }
 
-// do runs fn in the next batch and returns its error once the batch is
-// durable (or fn's own error once the batch committed without it). fn
-// fills change (if not nil) with what it changed in the read index; it may
-// run more than once, and must reset change each time.
-func (c *committer) do(ctx context.Context, fn func(*sql.Tx) error, change *indexChange) error {
-	return c.submit(ctx, &writeOp{ctx: ctx, fn: fn, change: change, done: make(chan error, 1)})
+// do runs w in the next batch and returns its error once the batch is
+// durable (or w's own error once the batch committed without it).
+func (c *committer) do(ctx context.Context, w write) error {
+	return c.submit(ctx, &writeOp{write: w, ctx: ctx, done: make(chan error, 1)})
 }
 
 // exclusive runs fn on the writer between two batches, while no write runs.
@@ -250,6 +259,15 @@ func (c *committer) runBatch(batch []*writeOp, results []error) error {
 			results[i] = fmt.Errorf("write not started: %w", err)
 			continue
 		}
+		if op.single {
+			if results[i] = op.fn(tx); results[i] != nil && !refusal(results[i]) {
+				// An I/O error or an interrupt may have rolled the whole
+				// transaction back: retry every write on its own.
+				_ = tx.Rollback()
+				return fmt.Errorf("write in batch: %w", results[i])
+			}
+			continue
+		}
 		if _, err := c.stmts.exec(ctx, tx, qSavepoint); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("savepoint: %w", err)
@@ -285,6 +303,13 @@ func (c *committer) applyChanges(batch []*writeOp, results []error) {
 		}
 	}
 	c.index.apply(changes)
+}
+
+// refusal reports whether err is a write's answer rather than a failure:
+// the store refused it (conflict, not found) before changing anything.
+func refusal(err error) bool {
+	var ext *ExternalIDConflict
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) || errors.As(err, &ext)
 }
 
 // runOne is runBatch for a batch of one, in tx: no savepoint, as a failing

@@ -166,3 +166,59 @@ func TestGroupCommitFailingWriteAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupCommitSingleWrites: writes of one statement run without a
+// savepoint. A refusal (ErrConflict) is answered alone; a failure that may
+// have rolled the whole transaction back (here: a ROLLBACK) makes every
+// write of the batch run again on its own, so none is lost or doubled.
+func TestGroupCommitSingleWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenSQLite(filepath.Join(t.TempDir(), "gc.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	insert := func(id string) func(*sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			_, err := tx.Exec(insertUser, id, id+"@example.com", "", "", 1, "{}", ts(time.Now()), ts(time.Now()))
+			return err
+		}
+	}
+	var batches []int
+	var mu sync.Mutex
+	commitHook = func(n int) { mu.Lock(); batches = append(batches, n); mu.Unlock() }
+	defer func() { commitHook = nil }()
+	release := make(chan struct{})
+	go func() { _ = s.tx(ctx, func(*sql.Tx) error { <-release; return nil }) }()
+	time.Sleep(50 * time.Millisecond)
+	boom := errors.New("boom")
+	fns := []func(*sql.Tx) error{
+		insert("a"),
+		func(*sql.Tx) error { return fmt.Errorf("taken: %w", ErrConflict) },
+		func(tx *sql.Tx) error { _, _ = tx.Exec(`ROLLBACK`); return boom },
+		insert("b"),
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.tx1(ctx, fn) }()
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if errs[0] != nil || errs[3] != nil || !errors.Is(errs[1], ErrConflict) || errs[2] == nil {
+		t.Fatalf("results %v", errs)
+	}
+	for _, id := range []string{"a", "b"} {
+		var n int
+		if err := s.db.QueryRow(`SELECT count(*) FROM users WHERE id = ?`, id).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("user %s stored %d times (%v), want once", id, n, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(batches) < 3 {
+		t.Fatalf("batches %v: the broken batch was not retried write by write", batches)
+	}
+}

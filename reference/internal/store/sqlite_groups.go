@@ -28,7 +28,7 @@ func scanGroup(r scanner) (Group, error) {
 
 // CreateGroup implements Store.
 func (s *SQLite) CreateGroup(ctx context.Context, g *Group) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx1(ctx, func(tx *sql.Tx) error {
 		if _, err := s.writes.exec(ctx, tx, qInsertGroup,
 			g.ID, g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Created), ts(g.Modified)); err != nil {
 			return fmt.Errorf("insert group: %w", err)
@@ -52,7 +52,7 @@ func (s *SQLite) GetGroup(ctx context.Context, id string) (Group, error) {
 
 // UpdateGroup implements Store.
 func (s *SQLite) UpdateGroup(ctx context.Context, g *Group) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx1(ctx, func(tx *sql.Tx) error {
 		var version int64
 		err := s.writes.queryRow(ctx, tx, qUpdateGroupStmt,
 			g.DisplayName, g.ExternalID, string(g.Doc), ts(g.Modified), g.ID).Scan(&version)
@@ -69,7 +69,7 @@ func (s *SQLite) UpdateGroup(ctx context.Context, g *Group) error {
 
 // DeleteGroup implements Store.
 func (s *SQLite) DeleteGroup(ctx context.Context, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return deleteByID(ctx, tx, "groups", id) })
+	return s.tx1(ctx, func(tx *sql.Tx) error { return deleteByID(ctx, tx, "groups", id) })
 }
 
 func (s *SQLite) queryGroups(ctx context.Context, q string, args ...any) ([]Group, error) {
@@ -122,7 +122,7 @@ func (s *SQLite) ScanGroups(ctx context.Context, fn func(Group) error) error {
 
 // CreateToken implements Store.
 func (s *SQLite) CreateToken(ctx context.Context, t Token) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx1(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens(id, label, hash, created) VALUES(?,?,?,?)`, t.ID, t.Label, t.Hash, ts(t.Created)); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("insert token: %w", ErrConflict)
@@ -180,7 +180,7 @@ func (s *SQLite) ListTokens(ctx context.Context) ([]Token, error) {
 
 // RevokeToken implements Store.
 func (s *SQLite) RevokeToken(ctx context.Context, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx1(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, ts(time.Now()), id)
 		if err != nil {
 			return fmt.Errorf("revoke token %q: %w", id, err)
