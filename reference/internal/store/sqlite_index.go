@@ -277,73 +277,92 @@ type indexChange struct {
 	drop []string
 }
 
-// apply makes committed changes visible to readers; any error breaks the
-// index (the writes themselves are committed: SQLite answers from now on).
+// apply makes committed changes visible to readers, in order; any error
+// breaks the index (the writes themselves are committed: SQLite answers
+// from now on). Records are written in chunks of at most flushAt bytes, so
+// a bulk create does not hold all its records in memory twice.
 func (x *userIndex) apply(changes []*indexChange) {
 	if st := x.state.Load(); (st != indexReady && st != indexBuilding) || len(changes) == 0 {
 		return
 	}
-	var buf []byte
-	type pending struct {
-		u        *User
-		off      int
-		n        int
-		hash     uint64
-		nameHash uint64
-	}
-	var puts []pending
-	for _, ch := range changes {
-		for i := range ch.put {
-			u := &ch.put[i]
-			start := len(buf)
-			buf = appendRecord(buf, u)
-			puts = append(puts, pending{u: u, off: start, n: len(buf) - start, hash: x.idHash(u.ID), nameHash: x.nocaseHash(u.UserName)})
-		}
-	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var base int64
-	if len(buf) > 0 {
-		var err error
-		if base, err = x.log.append(buf); err != nil {
+	var buf []byte
+	var puts []*User // whose records are in buf, in order
+	flush := func() bool {
+		if len(puts) == 0 {
+			return true
+		}
+		base, err := x.log.append(buf)
+		if err != nil {
+			return false
+		}
+		off := base
+		for _, u := range puts {
+			n := recordLen(u)
+			if !x.putLocked(u, off, n) {
+				return false
+			}
+			off += int64(n)
+		}
+		buf, puts = buf[:0], puts[:0]
+		return true
+	}
+	for _, ch := range changes {
+		if len(ch.drop) > 0 && !flush() {
 			x.breakLocked()
 			return
 		}
-	}
-	next := 0
-	for _, ch := range changes {
 		for _, id := range ch.drop {
 			x.removeLocked(x.idHash(id))
 		}
-		for range ch.put {
-			p := puts[next]
-			next++
-			if old, ok := x.users[p.hash]; ok {
-				if !x.sameIDLocked(old, p.u.ID) {
-					x.breakLocked() // two ids, one hash: this index cannot tell them apart
-					return
-				}
-				x.removeLocked(p.hash)
+		for i := range ch.put {
+			buf = appendRecord(buf, &ch.put[i])
+			puts = append(puts, &ch.put[i])
+			if len(buf) >= flushAt && !flush() {
+				x.breakLocked()
+				return
 			}
-			e := indexEntry{off: base + int64(p.off), n: uint32(p.n), name: p.nameHash}
-			if p.u.Active && p.u.ExternalID != "" {
-				e.ext, e.hasExt = x.extHash(p.u.ExternalID), true
-				x.activeExt[e.ext]++
-			}
-			x.users[p.hash] = e
-			if _, taken := x.byName[e.name]; taken {
-				x.byName[e.name] = ambiguous
-			} else {
-				x.byName[e.name] = p.hash
-			}
-			x.log.live += int64(p.n)
 		}
+	}
+	if !flush() {
+		x.breakLocked()
+		return
 	}
 	if x.log.size > 2*x.log.live+minCompact {
 		if err := x.compactLocked(); err != nil {
 			x.breakLocked()
 		}
 	}
+}
+
+// flushAt bounds the records apply buffers before writing them.
+const flushAt = 1 << 20
+
+// putLocked indexes u, whose record of n bytes is at off, replacing the
+// user's previous entry; false means the index must break (an id hash
+// shared by two users).
+func (x *userIndex) putLocked(u *User, off int64, n int) bool {
+	h := x.idHash(u.ID)
+	if old, ok := x.users[h]; ok {
+		if !x.sameIDLocked(old, u.ID) {
+			return false // two ids, one hash: this index cannot tell them apart
+		}
+		x.removeLocked(h)
+	}
+	e := indexEntry{off: off, n: uint32(n), name: x.nocaseHash(u.UserName)}
+	if u.Active && u.ExternalID != "" {
+		e.ext, e.hasExt = x.extHash(u.ExternalID), true
+		x.activeExt[e.ext]++
+	}
+	x.users[h] = e
+	if _, taken := x.byName[e.name]; taken {
+		x.byName[e.name] = ambiguous
+	} else {
+		x.byName[e.name] = h
+	}
+	x.log.live += int64(n)
+	return true
 }
 
 // sameIDLocked reports whether the indexed entry e is the user id.

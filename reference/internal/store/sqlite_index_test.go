@@ -274,6 +274,9 @@ func TestRecordRoundTrip(t *testing.T) {
 	}
 	for _, u := range users {
 		rec := appendRecord(nil, &u)
+		if n := recordLen(&u); n != len(rec) {
+			t.Fatalf("recordLen %d, record %d bytes", n, len(rec))
+		}
 		got, err := decodeRecord(rec)
 		if err != nil {
 			t.Fatal(err)
@@ -314,5 +317,37 @@ func TestReadIndexLeavesNoFile(t *testing.T) {
 		if e.Name() != "scim.db" {
 			t.Errorf("left behind: %s", e.Name())
 		}
+	}
+}
+
+// TestReadIndexApplyOrder: changes apply in commit order even when their
+// records are written in several chunks: a user put, dropped and put
+// again ends as the last put, beside large records that force flushes.
+func TestReadIndexApplyOrder(t *testing.T) {
+	s := openIndexed(t, Options{})
+	now := time.Now().UTC()
+	big := func(id, name string, v int64) User {
+		return User{ID: id, UserName: name, Active: true, Doc: make([]byte, flushAt/2+1), Created: now, Modified: now, Version: v}
+	}
+	s.index.apply([]*indexChange{
+		{put: []User{big("a", "a@example.com", 1), big("b", "b@example.com", 1), big("c", "c@example.com", 1)}},
+		{drop: []string{"a"}},
+		{put: []User{big("a", "A@example.com", 2)}},
+		{drop: []string{"c"}},
+	})
+	if !s.index.ready() {
+		t.Fatal("index broke")
+	}
+	for id, want := range map[string]int64{"a": 2, "b": 1} {
+		u, err := s.index.byID(id)
+		if err != nil || u.Version != want {
+			t.Fatalf("%s: %+v %v, want version %d", id, u.Version, err, want)
+		}
+	}
+	if _, err := s.index.byID("c"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("dropped user c: %v", err)
+	}
+	if us, err := s.index.byUserName("a@EXAMPLE.com"); err != nil || len(us) != 1 || us[0].UserName != "A@example.com" {
+		t.Fatalf("by userName: %+v %v", us, err)
 	}
 }

@@ -102,6 +102,35 @@ func appendRecord(b []byte, u *User) []byte {
 	return binary.AppendVarint(b, u.Version)
 }
 
+// recordLen is len(appendRecord(nil, u)).
+func recordLen(u *User) int {
+	n := 1 // active
+	for _, l := range [...]int{len(u.ID), len(u.UserName), len(u.ExternalID), len(u.DisplayName), len(u.Doc)} {
+		n += uvarintLen(uint64(l)) + l
+	}
+	for _, t := range [...]time.Time{u.Created, u.Modified} {
+		n += varintLen(t.Unix()) + uvarintLen(uint64(t.Nanosecond()))
+	}
+	return n + varintLen(u.Version)
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
+}
+
+// varintLen is the length of binary.AppendVarint's zig-zag encoding.
+func varintLen(v int64) int {
+	ux := uint64(v) << 1
+	if v < 0 {
+		ux = ^ux
+	}
+	return uvarintLen(ux)
+}
+
 var errBadRecord = errors.New("index record is malformed")
 
 // decodeRecord reads a record written by appendRecord. Times come back in
