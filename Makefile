@@ -51,8 +51,10 @@ bench:
 # bench-http: the reference server over loopback HTTP against a bare gin
 # handler answering a fixed JSON body, side by side in the same run, with
 # wrk (16 connections): userName lookups at 1k and 100k users, durable
-# POST /Users, RSS at 100k users, and 100k users created by a loader with
-# 16 clients; prints the ratios. Installs wrk from Debian packages if missing.
+# POST /Users (and the durable floor: a handler that only appends the body
+# and shares an fsync), RSS at 100k users, and 100k users created by a
+# loader with 16 clients; prints the ratios. Installs wrk from Debian
+# packages if missing.
 BENCH_HTTP_FLAGS ?=
 bench-http:
 	@command -v wrk >/dev/null || apt-get install -y wrk

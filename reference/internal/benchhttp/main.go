@@ -2,9 +2,10 @@
 // a bare gin handler answering a fixed JSON body, in the same run, with wrk
 // (16 connections by default), and prints the ratios `make bench-http`
 // reports: userName lookups at 1k and 100k users, durable POST /Users with
-// concurrent clients, the server's RSS at 100k users, and the time a loader
-// with 16 clients (Okta's lookup then create, per user) takes to create
-// 100k users. Every server runs as a child process of this command on
+// concurrent clients (also against the durable floor: a handler that only
+// appends each body to a file and answers after a shared fsync), the
+// server's RSS at 100k users, and the time a loader with 16 clients (Okta's
+// lookup then create, per user) takes to create 100k users. Every server runs as a child process of this command on
 // 127.0.0.1 (so its RSS is its own); wrk must be on PATH.
 package main
 
@@ -50,11 +51,12 @@ func main() {
 	}
 }
 
-// child serves either the bare gin handler or the reference server on a
-// free 127.0.0.1 port and prints "addr HOST:PORT" once it is ready.
+// child serves the bare gin handler, the durable floor or the reference
+// server on a free 127.0.0.1 port and prints "addr HOST:PORT" once it is
+// ready.
 func child(args []string) error {
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)
-	kind := fs.String("kind", "bare", "bare or ref")
+	kind := fs.String("kind", "bare", "bare, durable or ref")
 	db := fs.String("db", ":memory:", "reference database")
 	seed := fs.Int("seed", 0, "users to seed before serving")
 	if err := fs.Parse(args); err != nil {
@@ -73,6 +75,28 @@ func child(args []string) error {
 		e.NoRoute(func(c *gin.Context) {
 			_, _ = io.Copy(io.Discard, c.Request.Body)
 			c.Data(http.StatusOK, "application/scim+json", body)
+		})
+		h = e
+	case "durable":
+		f, err := os.CreateTemp(filepath.Dir(*db), "durable-*.log")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		l := newDurableLog(f)
+		gin.SetMode(gin.ReleaseMode)
+		e := gin.New()
+		body := []byte(bareBody)
+		e.NoRoute(func(c *gin.Context) {
+			b, err := io.ReadAll(c.Request.Body)
+			if err == nil {
+				err = l.append(b)
+			}
+			if err != nil {
+				c.String(http.StatusInternalServerError, err.Error())
+				return
+			}
+			c.Data(http.StatusCreated, "application/scim+json", body)
 		})
 		h = e
 	case "ref":
@@ -115,6 +139,59 @@ func seedUsers(st store.Store, n int) error {
 		}
 	}
 	return nil
+}
+
+// durableLog is the least a durable create must do: append the request
+// body to a file and answer once an fsync that began after the append has
+// returned. Appends waiting for the disk share the next fsync (group
+// commit), as the reference server's writes share a transaction's.
+type durableLog struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	f       *os.File
+	buf     []byte
+	off     int64
+	flushes uint64 // flushes started
+	synced  uint64 // flushes whose fsync returned
+	syncing bool
+	err     error
+}
+
+func newDurableLog(f *os.File) *durableLog {
+	l := &durableLog{f: f}
+	l.cond = sync.NewCond(&l.mu)
+	return l
+}
+
+// append returns once b is on disk.
+func (l *durableLog) append(b []byte) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, b...)
+	mine := l.flushes + 1 // the next flush to start carries b
+	for l.synced < mine {
+		if l.syncing {
+			l.cond.Wait()
+			continue
+		}
+		l.syncing = true
+		buf, off := l.buf, l.off
+		l.buf, l.off = nil, l.off+int64(len(buf))
+		l.flushes++
+		n := l.flushes
+		l.mu.Unlock()
+		_, err := l.f.WriteAt(buf, off)
+		if err == nil {
+			err = l.f.Sync()
+		}
+		l.mu.Lock()
+		l.syncing, l.synced = false, n
+		if err != nil {
+			l.err = err
+		}
+		l.cond.Broadcast()
+	}
+	return l.err
 }
 
 type proc struct {
@@ -297,6 +374,18 @@ func drive(args []string) error {
 		return err
 	}
 	ratio(fmt.Sprintf("POST /Users, %d clients, durable", *conns), refRPS, bareRPS, ">= 0.25x")
+	// The durable floor: a handler that only makes each body durable, with
+	// group commit. What no durable create can beat on this machine.
+	floor, err := startChild("-kind", "durable", "-db", filepath.Join(dir, "floor.db"))
+	if err != nil {
+		return err
+	}
+	floorRPS, err := wrk(floor.addr, postScript(), *conns, *dur)
+	floor.stop()
+	if err != nil {
+		return err
+	}
+	rows = append(rows, row{"  durable floor (append + group fsync only)", fmt.Sprintf("%.0f req/s = %.2fx bare; reference = %.2fx of it", floorRPS, floorRPS/bareRPS, refRPS/floorRPS), "-"})
 
 	// The loader: lookup then create, per user, with conns clients.
 	ref, err = startChild("-kind", "ref", "-db", filepath.Join(dir, "load.db"))
