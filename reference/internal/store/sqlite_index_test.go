@@ -351,3 +351,25 @@ func TestReadIndexApplyOrder(t *testing.T) {
 		t.Fatalf("by userName: %+v %v", us, err)
 	}
 }
+
+// TestReadIndexReadErrorFallsBack: a record that cannot be read is read
+// from SQLite instead, never answered wrong or as an error.
+func TestReadIndexReadErrorFallsBack(t *testing.T) {
+	s := openIndexed(t, Options{})
+	ctx := context.Background()
+	if err := s.CreateUser(ctx, &User{ID: "a", UserName: "a@example.com", Active: true, Doc: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s.index.mu.Lock()
+	_ = s.index.log.f.Close() // every pread fails from now on
+	s.index.mu.Unlock()
+	if _, err := s.index.byID("a"); !errors.Is(err, errIndexUnanswered) {
+		t.Fatalf("unreadable record: %v, want errIndexUnanswered", err)
+	}
+	if u, err := s.GetUser(ctx, "a"); err != nil || u.UserName != "a@example.com" {
+		t.Fatalf("GetUser: %+v %v", u, err)
+	}
+	if us, err := s.UsersByUserName(ctx, "A@example.com"); err != nil || len(us) != 1 {
+		t.Fatalf("UsersByUserName: %+v %v", us, err)
+	}
+}
