@@ -20,7 +20,8 @@ import (
 // externalId, and where the user's current record lies in a record log, a
 // process-private file (sqlite_records.go) read with one pread. The
 // records stay on disk, in the OS's page cache: memory grows by about 80
-// bytes per user, not by the users' documents.
+// bytes per user, not by the users' documents. (An in-memory database
+// keeps its record log in memory too.)
 //
 // SQLite stays the record of truth; the index is derived from it. The
 // committer builds it on first use (an exclusive write: no other write runs

@@ -17,7 +17,13 @@ import (
 // openIndexed opens a file store whose read index is built.
 func openIndexed(t *testing.T, opts Options) *SQLite {
 	t.Helper()
-	s, err := OpenSQLite(filepath.Join(t.TempDir(), "scim.db"), opts)
+	return openIndexedAt(t, filepath.Join(t.TempDir(), "scim.db"), opts)
+}
+
+// openIndexedAt is openIndexed for the database path (":memory:" too).
+func openIndexedAt(t *testing.T, path string, opts Options) *SQLite {
+	t.Helper()
+	s, err := OpenSQLite(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +66,16 @@ func sqlUser(t *testing.T, s *SQLite, id string) (User, bool) {
 // and id ever used; also with duplicate userNames allowed (the
 // no-uniqueness fault), where shared names are left to SQLite.
 func TestReadIndexMatchesSQLite(t *testing.T) {
-	for _, dup := range []bool{false, true} {
-		t.Run(fmt.Sprintf("duplicates=%v", dup), func(t *testing.T) {
-			s := openIndexed(t, Options{AllowDuplicateUserNames: dup})
+	for _, tc := range []struct {
+		db  string
+		dup bool
+	}{{"file", false}, {"file", true}, {":memory:", false}} {
+		t.Run(fmt.Sprintf("%s/duplicates=%v", tc.db, tc.dup), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "scim.db")
+			if tc.db == ":memory:" {
+				path = tc.db // records kept in memory, not in a file
+			}
+			s := openIndexedAt(t, path, Options{AllowDuplicateUserNames: tc.dup})
 			ctx := context.Background()
 			rng := rand.New(rand.NewPCG(1, 2))
 			names := make([]string, 60)

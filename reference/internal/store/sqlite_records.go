@@ -9,22 +9,30 @@ import (
 	"time"
 )
 
-// recordLog is the read index's file of user records (sqlite_index.go):
-// append-only, written by the committer only, read with one pread per
-// user. It is private to the process and derived from the users table, so
-// it carries no header, checksum or recovery: it is created empty when the
-// index is built and removed when the store closes (on Linux and macOS its
-// name is removed at once, so not even a crash leaves it behind).
+// recordLog holds the read index's user records (sqlite_index.go):
+// append-only, written by the committer only. For a database file it is a
+// file beside it, read with one pread per user, so the records cost page
+// cache, not process memory; it is private to the process and derived
+// from the users table, so it carries no header, checksum or recovery: it
+// is created empty when the index is built and removed when the store
+// closes (on Linux and macOS its name is removed at once, so not even a
+// crash leaves it behind). For an in-memory database, whose data is in
+// memory anyway, it is a byte slice: no temporary directory needed (a
+// FROM scratch image has none).
 type recordLog struct {
-	f    *os.File
+	f    *os.File // nil: in memory
+	mem  []byte
 	path string // removed at close; "" once removed
 	size int64  // bytes written
 	live int64  // bytes of records still indexed
 }
 
-// newRecordLog creates an empty log in dir ("" = the system's temporary
-// directory), named after base.
+// newRecordLog creates an empty log: a file in dir named after base, or
+// in memory when dir is "".
 func newRecordLog(dir, base string) (*recordLog, error) {
+	if dir == "" {
+		return &recordLog{}, nil
+	}
 	f, err := os.CreateTemp(dir, base+"-index-*")
 	if err != nil {
 		return nil, fmt.Errorf("create index file: %w", err)
@@ -39,7 +47,9 @@ func newRecordLog(dir, base string) (*recordLog, error) {
 // append writes b at the end of the log and returns its offset.
 func (l *recordLog) append(b []byte) (int64, error) {
 	off := l.size
-	if _, err := l.f.WriteAt(b, off); err != nil {
+	if l.f == nil {
+		l.mem = append(l.mem, b...)
+	} else if _, err := l.f.WriteAt(b, off); err != nil {
 		return 0, fmt.Errorf("write index file: %w", err)
 	}
 	l.size += int64(len(b))
@@ -48,15 +58,24 @@ func (l *recordLog) append(b []byte) (int64, error) {
 
 // read returns the n bytes at off.
 func (l *recordLog) read(off int64, n uint32) ([]byte, error) {
+	if off < 0 || off+int64(n) > l.size {
+		return nil, fmt.Errorf("read index: %d bytes at %d past the end (%d)", n, off, l.size)
+	}
 	b := make([]byte, n)
-	if _, err := l.f.ReadAt(b, off); err != nil {
+	if l.f == nil {
+		copy(b, l.mem[off:])
+	} else if _, err := l.f.ReadAt(b, off); err != nil {
 		return nil, fmt.Errorf("read index file: %w", err)
 	}
 	return b, nil
 }
 
-// close closes and removes the file.
+// close closes and removes the file, or drops the memory.
 func (l *recordLog) close() error {
+	l.mem = nil
+	if l.f == nil {
+		return nil
+	}
 	err := l.f.Close()
 	if l.path != "" {
 		if rerr := os.Remove(l.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
@@ -69,10 +88,10 @@ func (l *recordLog) close() error {
 
 // recordDir is where a store's record log lives: beside a database file
 // (same disk, so the records are cached by the OS like the database's own
-// pages), in the temporary directory for an in-memory database.
+// pages); "" (in memory) for an in-memory database.
 func recordDir(dbPath string) (dir, base string) {
 	if dbPath == "" || dbPath == ":memory:" {
-		return "", "scimconform-memory"
+		return "", ""
 	}
 	return filepath.Dir(dbPath), filepath.Base(dbPath)
 }
