@@ -107,6 +107,34 @@ func TestGroupCommitSemantics(t *testing.T) {
 	t.Logf("%d concurrent writes in %d transactions", ops, batches)
 }
 
+// rawInsert is a write that inserts a user straight into the table.
+func rawInsert(id string) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
+		_, err := tx.Exec(insertUser, id, id+"@example.com", "", "", 1, "{}", ts(time.Now()), ts(time.Now()))
+		return err
+	}
+}
+
+// inOneBatch holds the writer busy, submits fns with submit in their order
+// (so that they queue into one batch), lets the writer go and returns each
+// write's error.
+func inOneBatch(s *SQLite, submit func(context.Context, func(*sql.Tx) error) error, fns ...func(*sql.Tx) error) []error {
+	ctx := context.Background()
+	release := make(chan struct{})
+	go func() { _ = s.tx(ctx, func(*sql.Tx) error { <-release; return nil }) }()
+	time.Sleep(50 * time.Millisecond)
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = submit(ctx, fn) }()
+		time.Sleep(10 * time.Millisecond) // arrival in the order given
+	}
+	close(release)
+	wg.Wait()
+	return errs
+}
+
 // TestGroupCommitFailingWriteAlone: a write whose fn fails after writing
 // is rolled back alone; a write that breaks the transaction itself makes
 // its batch-mates retry one by one and still commit.
@@ -117,25 +145,11 @@ func TestGroupCommitFailingWriteAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	insert := func(id string) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
-			_, err := tx.Exec(insertUser, id, id+"@example.com", "", "", 1, "{}", ts(time.Now()), ts(time.Now()))
-			return err
-		}
-	}
 	boom := errors.New("boom")
-	// Hold the writer busy so that the next writes queue into one batch.
-	release := make(chan struct{})
-	go func() {
-		_ = s.tx(ctx, func(*sql.Tx) error { <-release; return nil })
-	}()
-	time.Sleep(50 * time.Millisecond)
-	errs := make([]error, 4)
-	var wg sync.WaitGroup
-	fns := []func(*sql.Tx) error{
-		insert("a"),
+	errs := inOneBatch(s, s.tx,
+		rawInsert("a"),
 		func(tx *sql.Tx) error { // writes, then fails: rolled back alone
-			if err := insert("bad")(tx); err != nil {
+			if err := rawInsert("bad")(tx); err != nil {
 				return err
 			}
 			return boom
@@ -144,15 +158,8 @@ func TestGroupCommitFailingWriteAlone(t *testing.T) {
 			_, _ = tx.Exec(`ROLLBACK`)
 			return boom
 		},
-		insert("b"),
-	}
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = s.tx(ctx, fn) }()
-		time.Sleep(10 * time.Millisecond) // arrival order a, bad, breaker, b
-	}
-	close(release)
-	wg.Wait()
+		rawInsert("b"),
+	)
 	if errs[0] != nil || errs[3] != nil {
 		t.Fatalf("batch-mates of failing writes: %v, %v; want both committed", errs[0], errs[3])
 	}
@@ -172,41 +179,22 @@ func TestGroupCommitFailingWriteAlone(t *testing.T) {
 // have rolled the whole transaction back (here: a ROLLBACK) makes every
 // write of the batch run again on its own, so none is lost or doubled.
 func TestGroupCommitSingleWrites(t *testing.T) {
-	ctx := context.Background()
 	s, err := OpenSQLite(filepath.Join(t.TempDir(), "gc.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	insert := func(id string) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
-			_, err := tx.Exec(insertUser, id, id+"@example.com", "", "", 1, "{}", ts(time.Now()), ts(time.Now()))
-			return err
-		}
-	}
 	var batches []int
 	var mu sync.Mutex
 	commitHook = func(n int) { mu.Lock(); batches = append(batches, n); mu.Unlock() }
 	defer func() { commitHook = nil }()
-	release := make(chan struct{})
-	go func() { _ = s.tx(ctx, func(*sql.Tx) error { <-release; return nil }) }()
-	time.Sleep(50 * time.Millisecond)
 	boom := errors.New("boom")
-	fns := []func(*sql.Tx) error{
-		insert("a"),
+	errs := inOneBatch(s, s.tx1,
+		rawInsert("a"),
 		func(*sql.Tx) error { return fmt.Errorf("taken: %w", ErrConflict) },
 		func(tx *sql.Tx) error { _, _ = tx.Exec(`ROLLBACK`); return boom },
-		insert("b"),
-	}
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = s.tx1(ctx, fn) }()
-		time.Sleep(10 * time.Millisecond)
-	}
-	close(release)
-	wg.Wait()
+		rawInsert("b"),
+	)
 	if errs[0] != nil || errs[3] != nil || !errors.Is(errs[1], ErrConflict) || errs[2] == nil {
 		t.Fatalf("results %v", errs)
 	}
