@@ -108,6 +108,9 @@ it exists for demos of what the suite catches, never for real use.`,
 				return exitWith(exitUsage, fmt.Errorf("start reference server: %w", err))
 			}
 			defer srv.Close()
+			if err := srv.Prepare(cmd.Context()); err != nil {
+				return exitWith(exitUsage, fmt.Errorf("start reference server: %w", err))
+			}
 			if token == "" {
 				secret, info, err := srv.Tokens().Create(cmd.Context(), "serve")
 				if err != nil {

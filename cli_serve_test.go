@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -283,5 +285,27 @@ func TestServeRevocationFromCLI(t *testing.T) {
 	}
 	if code, _, _ := scimReq("GET", p.base+"/Users", p.token, ""); code != 200 {
 		t.Fatalf("other token refused after revocation: %d", code)
+	}
+}
+
+// TestServeRefusesASecondServer: a second serve on the SQLite database a
+// running serve holds exits 2 at once, saying why, instead of serving
+// users the first one's read index would never see; the first keeps
+// serving.
+func TestServeRefusesASecondServer(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "scim.db")
+	env := []string{"SCIMCONFORM_TOKEN=serve-test-token-0123456789"}
+	p := startServe(t, env, "--db", db)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary(t), "serve", "--addr", "127.0.0.1:0", "--db", db)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "served by another process") {
+		t.Fatalf("second serve: %v, output:\n%s", err, out)
+	}
+	if code, body, err := scimReq("GET", p.base+"/Users?filter="+url.QueryEscape(`userName eq "nobody@example.com"`), "serve-test-token-0123456789", ""); err != nil || code != 200 {
+		t.Fatalf("first serve after the refusal: %d %s %v", code, body, err)
 	}
 }

@@ -57,6 +57,8 @@ func (s *Server) failErr(c *gin.Context, what string, err error) {
 		s.fail(c, http.StatusNotFound, "", what+" not found")
 	case errors.Is(err, store.ErrConflict):
 		s.fail(c, http.StatusConflict, "uniqueness", what+": userName is already taken (userName is unique, case-insensitively)")
+	case errors.Is(err, store.ErrInUse):
+		s.fail(c, http.StatusServiceUnavailable, "", "this server's SQLite database is served by another process")
 	default:
 		s.log.Error("internal error", "what", what, "err", err)
 		s.fail(c, http.StatusInternalServerError, "", "internal server error")

@@ -212,6 +212,20 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// Prepare does ahead of time what the first request would otherwise wait
+// for: on SQLite it claims the database's users for this process and
+// builds the read index (about a second per 100,000 users). It fails if
+// another process already serves the same SQLite database; serve calls it
+// before it listens.
+func (s *Server) Prepare(ctx context.Context) error {
+	if p, ok := s.store.(store.Preparer); ok {
+		if err := p.Prepare(ctx); err != nil {
+			return fmt.Errorf("prepare the store: %w", err)
+		}
+	}
+	return nil
+}
+
 // ServeHTTP serves the SCIM API and any mounted handlers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 

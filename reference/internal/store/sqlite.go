@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // pure-Go driver "sqlite": CGO_ENABLED=0 builds work
@@ -28,8 +30,13 @@ type Options struct {
 type SQLite struct {
 	db     *sql.DB
 	opts   Options
+	path   string // "" in memory
 	writer *committer
 	index  *userIndex
+	// claim is taken on the first use of the users table (useIndex).
+	claim    sync.Once
+	claimErr error
+	lock     *os.File // holds path+"-users.lock", nil in memory
 	// Prepared statements for the per-request hot paths (preparing costs
 	// more than running an indexed lookup).
 	byUserName, byID, tokenByHash *sql.Stmt
@@ -142,22 +149,41 @@ func OpenSQLite(path string, opts Options) (*SQLite, error) {
 	}
 	st.index = newUserIndex(path)
 	st.writer = newCommitter(db, wal, st.writes, st.index)
+	if !memory {
+		st.path = path
+	}
 	return st, nil
 }
 
-// useIndex builds the read index on the first use of the users table: the
-// first caller waits while the committer builds it (no write runs
-// meanwhile; about a second per 100,000 users), callers during the build
-// are answered by SQLite. A store that never touches users (token
-// management) never builds it.
-func (s *SQLite) useIndex() {
-	if !s.index.queue() {
-		return
-	}
-	_ = s.writer.exclusive(context.Background(), func() error {
-		return s.index.build(context.Background(), s.ScanUsers)
-	}) // an index that could not be built is off: SQLite answers
+// useIndex claims the users table on its first use and returns the
+// claim's error from then on. Claiming locks path+"-users.lock" (a second
+// process serving the same file would write users this one's read index
+// never sees: it gets ErrInUse) and builds the read index; callers wait for
+// it (about a second per 100,000 users; no write runs meanwhile). A store
+// that never touches users (token management) never claims them. It must
+// not be called on the committer's goroutine.
+func (s *SQLite) useIndex() error {
+	s.claim.Do(func() {
+		if s.path != "" {
+			lock, err := lockFile(s.path + "-users.lock")
+			if err != nil {
+				s.claimErr = fmt.Errorf("SQLite database %s: %w", s.path, err)
+				s.index.close()
+				return
+			}
+			s.lock = lock
+		}
+		if s.index.queue() {
+			_ = s.writer.exclusive(context.Background(), func() error {
+				return s.index.build(context.Background(), s.scanUsers)
+			}) // an index that could not be built is off: SQLite answers
+		}
+	})
+	return s.claimErr
 }
+
+// Prepare implements Preparer: it claims the users table (useIndex).
+func (s *SQLite) Prepare(context.Context) error { return s.useIndex() }
 
 // DB exposes the database handle for tests (query plans) only.
 func (s *SQLite) DB() *sql.DB { return s.db }
@@ -166,6 +192,9 @@ func (s *SQLite) DB() *sql.DB { return s.db }
 func (s *SQLite) Close() error {
 	s.writer.close()
 	s.index.close()
+	if s.lock != nil {
+		_ = s.lock.Close()
+	}
 	for _, st := range []*sql.Stmt{s.byUserName, s.byID, s.tokenByHash} {
 		_ = st.Close()
 	}
@@ -209,7 +238,9 @@ func (s *SQLite) tx1(ctx context.Context, fn func(*sql.Tx) error) error {
 // txUsers is tx (tx1 when single) for a write to the users table: fn also
 // fills change, which the read index gets once the write has committed.
 func (s *SQLite) txUsers(ctx context.Context, change *indexChange, single bool, fn func(*sql.Tx) error) error {
-	s.useIndex()
+	if err := s.useIndex(); err != nil {
+		return err
+	}
 	return s.writer.do(ctx, write{fn: func(tx *sql.Tx) error {
 		*change = indexChange{}
 		return fn(tx)

@@ -309,7 +309,8 @@ func TestRecordRoundTrip(t *testing.T) {
 }
 
 // TestReadIndexLeavesNoFile: the record log is gone once the store is
-// closed (on Linux it has no name even while open).
+// closed (on Linux it has no name even while open); only the users lock
+// stays, empty, by design (lockFile).
 func TestReadIndexLeavesNoFile(t *testing.T) {
 	dir := t.TempDir()
 	s, err := OpenSQLite(filepath.Join(dir, "scim.db"), Options{})
@@ -327,7 +328,7 @@ func TestReadIndexLeavesNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() != "scim.db" {
+		if e.Name() != "scim.db" && e.Name() != "scim.db-users.lock" {
 			t.Errorf("left behind: %s", e.Name())
 		}
 	}
@@ -384,5 +385,54 @@ func TestReadIndexReadErrorFallsBack(t *testing.T) {
 	}
 	if us, err := s.UsersByUserName(ctx, "A@example.com"); err != nil || len(us) != 1 {
 		t.Fatalf("UsersByUserName: %+v %v", us, err)
+	}
+}
+
+// TestSQLiteUsersServedByOneProcess: the first store to use a database
+// file's users holds them; another (here in the same process, as flock
+// sees it) gets ErrInUse for every user operation, can still manage tokens,
+// and takes the users over once the first is closed.
+func TestSQLiteUsersServedByOneProcess(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "scim.db")
+	first, err := OpenSQLite(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second, err := OpenSQLite(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if err := second.CreateToken(ctx, Token{ID: "t", Label: "beside", Hash: []byte("h"), Created: time.Now()}); err != nil {
+		t.Fatalf("token beside a serving store: %v", err)
+	}
+	user := &User{ID: "u", UserName: "u@example.com", Doc: []byte(`{}`)}
+	for what, err := range map[string]error{
+		"prepare": second.Prepare(ctx),
+		"create":  second.CreateUser(ctx, user),
+		"lookup":  func() error { _, err := second.UsersByUserName(ctx, "u@example.com"); return err }(),
+		"list":    func() error { _, _, err := second.ListUsers(ctx, 0, 10); return err }(),
+	} {
+		if !errors.Is(err, ErrInUse) {
+			t.Fatalf("%s on the second store: %v, want ErrInUse", what, err)
+		}
+	}
+	if err := first.CreateUser(ctx, user); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	third, err := OpenSQLite(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	if got, err := third.GetUser(ctx, "u"); err != nil || got.UserName != "u@example.com" {
+		t.Fatalf("after the first store closed: %+v %v", got, err)
 	}
 }

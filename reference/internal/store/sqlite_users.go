@@ -119,7 +119,9 @@ func scanUser(r scanner) (User, error) {
 
 // GetUser implements Store.
 func (s *SQLite) GetUser(ctx context.Context, id string) (User, error) {
-	s.useIndex()
+	if err := s.useIndex(); err != nil {
+		return User{}, err
+	}
 	if u, err := s.index.byID(id); !errors.Is(err, errIndexUnanswered) {
 		return u, err
 	}
@@ -208,7 +210,9 @@ const (
 
 // UsersByUserName implements Store.
 func (s *SQLite) UsersByUserName(ctx context.Context, name string) ([]User, error) {
-	s.useIndex()
+	if err := s.useIndex(); err != nil {
+		return nil, err
+	}
 	if us, err := s.index.byUserName(name); !errors.Is(err, errIndexUnanswered) {
 		return us, err
 	}
@@ -217,16 +221,25 @@ func (s *SQLite) UsersByUserName(ctx context.Context, name string) ([]User, erro
 
 // UsersByExternalID implements Store.
 func (s *SQLite) UsersByExternalID(ctx context.Context, ext string) ([]User, error) {
+	if err := s.useIndex(); err != nil {
+		return nil, err
+	}
 	return s.queryUsers(ctx, qUserByExternalID, ext)
 }
 
 // UsersByDisplayName implements Store.
 func (s *SQLite) UsersByDisplayName(ctx context.Context, dn string) ([]User, error) {
+	if err := s.useIndex(); err != nil {
+		return nil, err
+	}
 	return s.queryUsers(ctx, qUserByDisplayName, dn)
 }
 
 // ListUsers implements Store.
 func (s *SQLite) ListUsers(ctx context.Context, offset, limit int) ([]User, int, error) {
+	if err := s.useIndex(); err != nil {
+		return nil, 0, err
+	}
 	total, err := s.count(ctx, "users")
 	if err != nil {
 		return nil, 0, err
@@ -241,5 +254,13 @@ func (s *SQLite) ListUsers(ctx context.Context, offset, limit int) ([]User, int,
 // ScanUsers implements Store. Rows are read in batches by seq so that fn may
 // call the store (a single-connection :memory: store would deadlock otherwise).
 func (s *SQLite) ScanUsers(ctx context.Context, fn func(User) error) error {
+	if err := s.useIndex(); err != nil {
+		return err
+	}
+	return s.scanUsers(ctx, fn)
+}
+
+// scanUsers is ScanUsers without the claim, for building the index.
+func (s *SQLite) scanUsers(ctx context.Context, fn func(User) error) error {
 	return scanBatches(ctx, s.db, "users", userCols, scanUser, fn)
 }

@@ -25,6 +25,10 @@ var (
 	// ErrConflict means the userName is already used by another user
 	// (case-insensitively).
 	ErrConflict = errors.New("userName already exists")
+	// ErrInUse means another process serves the users of this SQLite
+	// database (an SQLite database serves one process; PostgreSQL is for
+	// several).
+	ErrInUse = errors.New("its users are served by another process (an SQLite database serves one process; use PostgreSQL for several)")
 )
 
 // User is a stored SCIM User. Doc is the full resource as JSON without id
@@ -139,6 +143,15 @@ func Open(ctx context.Context, db string, opts Options) (Store, error) {
 		return OpenPostgres(ctx, db, opts)
 	}
 	return OpenSQLite(db, opts)
+}
+
+// Preparer is implemented by stores with work that the first request
+// would otherwise wait for (SQLite builds its read index and claims its
+// users); serve calls it before it listens.
+type Preparer interface {
+	// Prepare does that work. It returns an error wrapping ErrInUse if
+	// another process already serves this database's users.
+	Prepare(ctx context.Context) error
 }
 
 // ExternalIDConflict is returned by CreateUserUnlessActiveExternalID when an
