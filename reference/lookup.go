@@ -135,7 +135,7 @@ func appendUserJSON(buf []byte, base string, u store.User) ([]byte, error) {
 	meta, err := json.Marshal(userMeta{
 		Created:      u.Created.UTC().Format(time.RFC3339),
 		LastModified: u.Modified.UTC().Format(time.RFC3339),
-		Location:     base + res.Endpoint + "/" + u.ID,
+		Location:     location(base, res, u.ID),
 		ResourceType: res.Name,
 		Version:      etagOf(u.Version),
 	})

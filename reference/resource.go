@@ -28,6 +28,12 @@ func newID() string {
 	return id.String()
 }
 
+// location is the URL of resource id of type res under base (meta.location
+// and the Location header, RFC 7644 §3.3).
+func location(base string, res schema.Resource, id string) string {
+	return base + res.Endpoint + "/" + id
+}
+
 // baseURL is the absolute SCIM base URL as the client addressed it.
 func baseURL(c *gin.Context) string {
 	scheme := "http"
@@ -69,7 +75,7 @@ func render(c *gin.Context, res schema.Resource, doc map[string]any, id string, 
 		"resourceType": res.Name,
 		"created":      created.UTC().Format(time.RFC3339),
 		"lastModified": modified.UTC().Format(time.RFC3339),
-		"location":     baseURL(c) + res.Endpoint + "/" + id,
+		"location":     location(baseURL(c), res, id),
 		"version":      etagOf(version),
 	}
 	return out

@@ -112,7 +112,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.failErr(c, "user", err)
 		return
 	}
-	c.Header("Location", baseURL(c)+schema.UserResource.Endpoint+"/"+u.ID)
+	c.Header("Location", location(baseURL(c), schema.UserResource, u.ID))
 	s.writeUser(c, http.StatusCreated, u)
 }
 

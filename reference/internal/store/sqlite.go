@@ -173,11 +173,9 @@ func (s *SQLite) useIndex() error {
 			}
 			s.lock = lock
 		}
-		if s.index.queue() {
-			_ = s.writer.exclusive(context.Background(), func() error {
-				return s.index.build(context.Background(), s.scanUsers)
-			}) // an index that could not be built is off: SQLite answers
-		}
+		_ = s.writer.exclusive(context.Background(), func() error {
+			return s.index.build(context.Background(), s.scanUsers)
+		}) // an index that could not be built is off: SQLite answers
 	})
 	return s.claimErr
 }

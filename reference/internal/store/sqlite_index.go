@@ -34,10 +34,10 @@ import (
 // store is opened again).
 
 // Index states. Reads use the index only when it is ready; the committer
-// changes it when it is building or ready.
+// changes it when it is building or ready. The store builds it once
+// (SQLite.useIndex).
 const (
-	indexOff      int32 = iota // not asked for yet
-	indexQueued                // the committer has been asked to build it
+	indexOff      int32 = iota // not built yet
 	indexBuilding              // the committer is building it
 	indexReady
 	indexBroken // off for good: an error made it untrustworthy, or the store closed
@@ -124,7 +124,7 @@ func (x *userIndex) nocaseHash(s string) uint64 {
 }
 
 // nocaseEqual is SQLite's NOCASE equality (sqlite3StrNICmp on the shorter
-// length, then the lengths).
+// length, which stops at a NUL in a, then the lengths).
 func nocaseEqual(a, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -132,7 +132,7 @@ func nocaseEqual(a, b string) bool {
 	for i := 0; i < len(a); i++ {
 		ca, cb := a[i], b[i]
 		if ca == 0 {
-			return true
+			return cb == 0
 		}
 		if 'A' <= ca && ca <= 'Z' {
 			ca += 'a' - 'A'
@@ -149,10 +149,6 @@ func nocaseEqual(a, b string) bool {
 
 // ready reports whether reads may use the index.
 func (x *userIndex) ready() bool { return x.state.Load() == indexReady }
-
-// queue reports whether the caller should ask the committer to build the
-// index: true once, on the first use.
-func (x *userIndex) queue() bool { return x.state.CompareAndSwap(indexOff, indexQueued) }
 
 // errIndexUnanswered: the index cannot answer; ask SQLite.
 var errIndexUnanswered = errors.New("index cannot answer")

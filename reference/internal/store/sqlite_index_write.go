@@ -196,7 +196,7 @@ func (x *userIndex) compactLocked() error {
 			nl.close()
 			return err
 		}
-		if len(buf)+len(b) > 1<<20 {
+		if len(buf)+len(b) > flushAt {
 			if _, err := nl.append(buf); err != nil {
 				nl.close()
 				return err
@@ -230,7 +230,7 @@ func (x *userIndex) breakLocked() {
 // build indexes every user scan yields and makes the index ready. The
 // committer runs it while no write can happen.
 func (x *userIndex) build(ctx context.Context, scan func(context.Context, func(User) error) error) error {
-	if !x.state.CompareAndSwap(indexQueued, indexBuilding) {
+	if !x.state.CompareAndSwap(indexOff, indexBuilding) {
 		return nil // closed meanwhile
 	}
 	log, err := newRecordLog(x.dir, x.base)
